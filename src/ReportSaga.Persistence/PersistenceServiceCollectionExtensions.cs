@@ -50,6 +50,8 @@ public static class PersistenceServiceCollectionExtensions
         else
             Register<SqliteReportSagaDbContext>(services, settings);
 
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.PersistenceTelemetry>();
         services.AddOptions<StorageStartupOptions>();
         services.AddHostedService<MigrationHostedService>();
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
