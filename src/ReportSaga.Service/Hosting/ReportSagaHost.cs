@@ -1,3 +1,4 @@
+using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Orchestration;
 using ReportSaga.Orchestration.Submissions;
@@ -16,9 +17,13 @@ public static class ReportSagaHost
     public const string EmbeddedApiKey = "demo-key";
 
     /// <summary>Configures <paramref name="builder"/>; returns the parts in use. Throws <see cref="InvalidSettingException"/> on a bad setting.</summary>
-    public static async Task<ServiceParts> ConfigureAsync(WebApplicationBuilder builder, CancellationToken cancellationToken = default)
+    public static async Task<ServiceParts> ConfigureAsync(
+        WebApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null, CancellationToken cancellationToken = default)
     {
-        var parts = ServiceParts.From(builder.Configuration, builder.Environment.IsProduction());
+        // Strict only where Production is asked for (the container image sets it): ASP.NET also calls an unnamed
+        // environment Production, and a newcomer's `dotnet run` must fall back to the embedded defaults.
+        var productionRequested = builder.Environment.IsProduction() && !string.IsNullOrEmpty(builder.Configuration[HostDefaults.EnvironmentKey]);
+        var parts = ServiceParts.From(builder.Configuration, productionRequested);
 
         if (parts.UsesEmbeddedSimulator)
         {
@@ -35,7 +40,7 @@ public static class ReportSagaHost
         builder.Services.AddBatchApiClient(builder.Configuration);
         builder.Services.AddReportSagaOptions(builder.Configuration);
         builder.Services.AddSingleton<ISubmissionLedger, InMemorySubmissionLedger>();
-        builder.Services.AddReportSagaBus(builder.Configuration, parts);
+        builder.Services.AddReportSagaBus(builder.Configuration, parts, configureBus);
         builder.Services.AddSingleton(parts);
         return parts;
     }

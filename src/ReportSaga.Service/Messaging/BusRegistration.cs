@@ -7,7 +7,8 @@ namespace ReportSaga.Service.Messaging;
 /// <summary>The bus: RabbitMQ when <c>ConnectionStrings__RabbitMq</c> is set, otherwise the embedded in-memory transport.</summary>
 public static class BusRegistration
 {
-    public static IServiceCollection AddReportSagaBus(this IServiceCollection services, IConfiguration configuration, ServiceParts parts)
+    public static IServiceCollection AddReportSagaBus(
+        this IServiceCollection services, IConfiguration configuration, ServiceParts parts, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
 
@@ -17,6 +18,7 @@ public static class BusRegistration
             x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
             x.AddReportSaga();
+            configureBus?.Invoke(x);
 
             // Retry outside the outbox: a failed attempt's messages are discarded, and concurrency conflicts on the
             // saga store are retried against fresh state.
