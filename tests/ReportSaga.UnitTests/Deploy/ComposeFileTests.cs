@@ -46,7 +46,7 @@ public sealed class ComposeFileTests
             Assert.Contains("@rabbitmq:5672", environment.StringAt(ContractSettings.RabbitMq));
             Assert.Contains("Host=postgres", environment.StringAt(ContractSettings.Postgres));
             Assert.Equal("http://simulator:8080", environment.StringAt(ContractSettings.BaseUrl));
-            Assert.Equal("demo-key", environment.StringAt(ContractSettings.ApiKey));
+            Assert.Equal(Services.MapAt("simulator").MapAt("environment").StringAt("Simulator__ApiKeys"), environment.StringAt(ContractSettings.ApiKey));
             Assert.Equal("http://jaeger:4317", environment.StringAt("OTEL_EXPORTER_OTLP_ENDPOINT"));
             foreach (var interval in new[] { "Polling__InitialInterval", "Polling__MaxInterval", "Reports__Deadline" })
             {
