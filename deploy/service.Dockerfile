@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The ReportSaga service. Build from the repository root:
 #   docker build -f deploy/service.Dockerfile -t report-saga-service .
 ARG DOTNET_VERSION=10.0
@@ -7,9 +6,8 @@ FROM mcr.microsoft.com/dotnet/sdk:${DOTNET_VERSION} AS build
 WORKDIR /source
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/ src/
-# The NuGet cache survives between builds (BuildKit), so only changed packages are downloaded again.
-RUN --mount=type=cache,id=nuget,target=/root/.nuget/packages \
-    dotnet publish src/ReportSaga.Service/ReportSaga.Service.csproj -c Release -o /app -p:UseAppHost=false
+# No BuildKit-only syntax (RUN --mount), so the classic builder and docker-compose 1.x build it too.
+RUN dotnet publish src/ReportSaga.Service/ReportSaga.Service.csproj -c Release -o /app -p:UseAppHost=false
 
 FROM mcr.microsoft.com/dotnet/aspnet:${DOTNET_VERSION} AS runtime
 WORKDIR /app
