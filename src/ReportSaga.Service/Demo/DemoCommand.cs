@@ -25,18 +25,20 @@ public static class DemoCommand
         Every setting of the service (README, "Settings") works here too, from the environment.
         """;
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <param name="console">Where the demo writes; the terminal when null (tests pass their own).</param>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
     {
+        console ??= AnsiConsole.Console;
         if (!DemoOptions.TryParse(args, out var options, out var error))
         {
-            await Console.Error.WriteLineAsync(error);
-            await Console.Error.WriteLineAsync(Usage);
+            console.WriteLine(error);
+            console.WriteLine(Usage);
             return 2;
         }
 
         if (options.Help)
         {
-            Console.WriteLine(Usage);
+            console.WriteLine(Usage);
             return 0;
         }
 
@@ -51,7 +53,6 @@ public static class DemoCommand
 
         var parts = await ReportSagaHost.ConfigureAsync(builder, bus => bus.AddConsumer<DemoObserver>());
         await using var app = builder.Build();
-        var console = AnsiConsole.Console;
         console.MarkupLineInterpolated($"[bold]ReportSaga demo[/]: {parts.Describe()}");
 
         await app.StartAsync();
