@@ -90,6 +90,8 @@ public static class DemoCommand
         SetDefault(configuration, "Polling:MaxInterval", "00:00:03");
         SetDefault(configuration, "Reports:RetryDelay", "00:00:01");
         SetDefault(configuration, "Simulator:ProcessingTime", "00:00:03");
+        // The demo's reports are throwaway: keep them out of the working tree unless a path is given.
+        SetDefault(configuration, "Storage:SqlitePath", Path.Combine(Path.GetTempPath(), "reportsaga-demo.db"));
         if (options.RabbitMq is not null)
             configuration[ServiceParts.RabbitMqKey] = options.RabbitMq;
         if (options.Postgres is not null)

@@ -1,7 +1,7 @@
 using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Orchestration;
-using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Persistence;
 using ReportSaga.Service.Messaging;
 using ReportSaga.Simulator;
 
@@ -39,8 +39,9 @@ public static class ReportSagaHost
 
         builder.Services.AddBatchApiClient(builder.Configuration);
         builder.Services.AddReportSagaOptions(builder.Configuration);
-        builder.Services.AddSingleton<ISubmissionLedger, InMemorySubmissionLedger>();
+        var storage = builder.Services.AddReportSagaPersistence(builder.Configuration);
         builder.Services.AddReportSagaBus(builder.Configuration, parts, configureBus);
+        parts = parts with { StorageDescription = storage.Description };
         builder.Services.AddSingleton(parts);
         return parts;
     }
