@@ -31,7 +31,8 @@ public static class ReportSagaHost
             // to the provider. The container disposes it with the host.
             var simulatorOptions = builder.Configuration.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>() ?? new SimulatorOptions();
             simulatorOptions.ApiKeys = EmbeddedApiKey;
-            var simulator = await SimulatorHost.StartAsync(simulatorOptions, time: null, url: "http://127.0.0.1:0", cancellationToken);
+            var simulator = await StartOutsideTheEntryPointFlow(
+                () => SimulatorHost.StartAsync(simulatorOptions, time: null, url: "http://127.0.0.1:0", cancellationToken));
             builder.Services.AddSingleton(simulator);
             builder.Configuration[ServiceParts.BatchApiBaseUrlKey] = simulator.BaseAddress.ToString();
             builder.Configuration[ServiceParts.BatchApiKeyKey] = EmbeddedApiKey;
@@ -44,5 +45,16 @@ public static class ReportSagaHost
         parts = parts with { StorageDescription = storage.Description };
         builder.Services.AddSingleton(parts);
         return parts;
+    }
+
+    /// <summary>
+    /// Builds a host of our own without the entry point's execution context. Tools that host the service
+    /// (WebApplicationFactory, dotnet-ef) take the first host built in that context for the service: the
+    /// embedded simulator, built first, would otherwise be taken and the service's own routes answer 404.
+    /// </summary>
+    private static Task<T> StartOutsideTheEntryPointFlow<T>(Func<Task<T>> start)
+    {
+        using (ExecutionContext.SuppressFlow())
+            return Task.Run(start);
     }
 }
