@@ -15,6 +15,12 @@ public sealed class SimulatedCrashException(string message) : Exception(message)
 public sealed class SideEffects
 {
     private readonly ConcurrentDictionary<Guid, int> _calls = new();
+    private readonly ConcurrentDictionary<Guid, Guid> _published = new();
+
+    /// <summary>The message id the consumer gave its event (the last attempt's, if it ran more than once).</summary>
+    public Guid? PublishedIdFor(Guid orderId) => _published.TryGetValue(orderId, out var id) ? id : null;
+
+    public void Published(Guid orderId, Guid messageId) => _published[orderId] = messageId;
 
     public int CallsFor(Guid orderId) => _calls.GetValueOrDefault(orderId);
 
@@ -26,7 +32,9 @@ public sealed class PlaceTestOrderConsumer(SideEffects effects) : IConsumer<Plac
     public async Task Consume(ConsumeContext<PlaceTestOrder> context)
     {
         effects.Call(context.Message.OrderId);
-        await context.Publish(new TestOrderPlaced(context.Message.OrderId, context.MessageId!.Value));
+        var eventId = NewId.NextGuid();
+        effects.Published(context.Message.OrderId, eventId);
+        await context.Publish(new TestOrderPlaced(context.Message.OrderId, context.MessageId!.Value), c => c.MessageId = eventId);
         // Hold the inbox lock a little, so concurrent duplicates really overlap with this attempt.
         await Task.Delay(50);
         if (context.Message.Fail)
@@ -74,4 +82,27 @@ public sealed class BumpedSubscriber(BumpedLog log) : IConsumer<TestReportBumped
         log.Add(context.Message);
         return Task.CompletedTask;
     }
+}
+
+/// <summary>Counts every message the endpoints received, whatever the outbox then did with it.</summary>
+public sealed class ReceiveCounter : IReceiveObserver
+{
+    private readonly ConcurrentDictionary<Guid, int> _received = new();
+
+    public int For(Guid messageId) => _received.GetValueOrDefault(messageId);
+
+    public Task PreReceive(ReceiveContext context) => Task.CompletedTask;
+
+    public Task PostReceive(ReceiveContext context)
+    {
+        if (context.GetMessageId() is { } id)
+            _received.AddOrUpdate(id, 1, (_, n) => n + 1);
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType) where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception) where T : class => Task.CompletedTask;
+
+    public Task ReceiveFault(ReceiveContext context, Exception exception) => PostReceive(context);
 }
