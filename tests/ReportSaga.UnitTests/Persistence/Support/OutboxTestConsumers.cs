@@ -106,3 +106,16 @@ public sealed class ReceiveCounter : IReceiveObserver
 
     public Task ReceiveFault(ReceiveContext context, Exception exception) => PostReceive(context);
 }
+
+public sealed record ScheduleTestPing(Guid PingId, bool Fail = false);
+
+/// <summary>Schedules a ping for an hour later, then optionally fails.</summary>
+public sealed class ScheduleTestPingConsumer : IConsumer<ScheduleTestPing>
+{
+    public async Task Consume(ConsumeContext<ScheduleTestPing> context)
+    {
+        await context.ScheduleSend(new Uri("queue:scheduled-ping"), DateTime.UtcNow.AddHours(1), new ScheduledPing(context.Message.PingId));
+        if (context.Message.Fail)
+            throw new InvalidOperationException("the consumer failed after scheduling");
+    }
+}
