@@ -31,4 +31,7 @@ public sealed class BatchApiOptions
 
     /// <summary>The first retry delay of an idempotent call; later ones grow exponentially, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest single retry delay of an idempotent call.</summary>
+    public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
 }

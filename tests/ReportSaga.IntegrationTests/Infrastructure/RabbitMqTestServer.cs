@@ -48,13 +48,7 @@ internal sealed class RabbitMqTestServer
 
         // Testcontainers' resource reaper removes the container when the test process ends.
         var amqpUri = new Uri(container.GetConnectionString());
-        var (user, password) = UriCredentials.Parse(amqpUri);
-        var managementUri = new UriBuilder("http", container.Hostname, container.GetMappedPublicPort(ManagementPort))
-        {
-            UserName = Uri.EscapeDataString(user),
-            Password = Uri.EscapeDataString(password),
-        }.Uri;
-        return new RabbitMqTestServer(amqpUri, managementUri);
+        return new RabbitMqTestServer(amqpUri, ManagementUriOf(amqpUri, container.Hostname, container.GetMappedPublicPort(ManagementPort)));
     }
 
     private static RabbitMqTestServer FromEnvironment(string amqp)
@@ -65,24 +59,19 @@ internal sealed class RabbitMqTestServer
                 $"{TestEnvironmentVariables.RabbitMq} is not an AMQP URI like amqp://user:password@host:5672/.");
 
         var management = Environment.GetEnvironmentVariable(TestEnvironmentVariables.RabbitMqManagement);
-        Uri managementUri;
-        if (!string.IsNullOrWhiteSpace(management))
-        {
-            if (!Uri.TryCreate(management, UriKind.Absolute, out managementUri!) || managementUri.Scheme is not ("http" or "https"))
-                throw new InvalidOperationException(
-                    $"{TestEnvironmentVariables.RabbitMqManagement} is not an HTTP URI like http://user:password@host:15672/.");
-        }
-        else
-        {
-            managementUri = new UriBuilder("http", amqpUri.Host, ManagementPort) { UserName = "", Password = "" }.Uri;
-            var (user, password) = UriCredentials.Parse(amqpUri);
-            managementUri = new UriBuilder(managementUri)
-            {
-                UserName = Uri.EscapeDataString(user),
-                Password = Uri.EscapeDataString(password),
-            }.Uri;
-        }
+        if (string.IsNullOrWhiteSpace(management))
+            return new RabbitMqTestServer(amqpUri, ManagementUriOf(amqpUri, amqpUri.Host, ManagementPort));
 
+        if (!Uri.TryCreate(management, UriKind.Absolute, out var managementUri) || managementUri.Scheme is not ("http" or "https"))
+            throw new InvalidOperationException(
+                $"{TestEnvironmentVariables.RabbitMqManagement} is not an HTTP URI like http://user:password@host:15672/.");
         return new RabbitMqTestServer(amqpUri, managementUri);
+    }
+
+    /// <summary>The management API at host:port, with the AMQP URI's credentials.</summary>
+    private static Uri ManagementUriOf(Uri amqpUri, string host, int port)
+    {
+        var (user, password) = UriCredentials.Parse(amqpUri);
+        return new UriBuilder("http", host, port) { UserName = Uri.EscapeDataString(user), Password = Uri.EscapeDataString(password) }.Uri;
     }
 }

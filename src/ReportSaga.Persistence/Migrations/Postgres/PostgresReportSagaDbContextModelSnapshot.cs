@@ -49,10 +49,6 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("deadline_token_id");
 
-                    b.Property<int>("DeferredAttempts")
-                        .HasColumnType("integer")
-                        .HasColumnName("deferred_attempts");
-
                     b.Property<string>("DownloadUrl")
                         .HasColumnType("text")
                         .HasColumnName("download_url");
@@ -101,6 +97,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.Property<int>("RetryAttempts")
                         .HasColumnType("integer")
                         .HasColumnName("retry_attempts");
+
+                    b.Property<int>("StepAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("step_attempts");
 
                     b.Property<DateTimeOffset?>("SubmittedAt")
                         .HasColumnType("timestamp with time zone")

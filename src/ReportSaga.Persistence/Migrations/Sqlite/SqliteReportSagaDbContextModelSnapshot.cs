@@ -44,10 +44,6 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("deadline_token_id");
 
-                    b.Property<int>("DeferredAttempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("deferred_attempts");
-
                     b.Property<string>("DownloadUrl")
                         .HasColumnType("TEXT")
                         .HasColumnName("download_url");
@@ -96,6 +92,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.Property<int>("RetryAttempts")
                         .HasColumnType("INTEGER")
                         .HasColumnName("retry_attempts");
+
+                    b.Property<int>("StepAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("step_attempts");
 
                     b.Property<DateTimeOffset?>("SubmittedAt")
                         .HasColumnType("TEXT")
