@@ -1,8 +1,11 @@
 using ReportSaga.Simulator;
 
 // The simulator on its own: `dotnet run --project src/ReportSaga.Simulator -- --urls http://127.0.0.1:5080`.
-// Settings come from the Simulator section (appsettings.json or env Simulator__*); see docs/simulator.md.
+// Settings come from the Simulator section (env Simulator__*, command line --Simulator:Name=value); see docs/simulator.md.
+// The project ships no appsettings.json on purpose: the service references this project, and a second
+// appsettings.json would collide with the service's own in its build and publish output.
 var builder = WebApplication.CreateBuilder(args);
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning); // no per-request log lines
 builder.Services.AddBatchApiSimulator(builder.Configuration);
 
 var app = builder.Build();
