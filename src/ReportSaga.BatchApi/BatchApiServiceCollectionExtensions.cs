@@ -34,6 +34,13 @@ public static class BatchApiServiceCollectionExtensions
 
     private static IServiceCollection AddBatchApiClientCore(this IServiceCollection services)
     {
+        // A second call only adds its options source: the HttpClients and pipelines exist once.
+        if (services.Any(d => d.ServiceType == typeof(BatchApiClientRegistered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<BatchApiClientRegistered>();
         services.AddOptions<BatchApiOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchApiOptions>, BatchApiOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -98,6 +105,8 @@ public static class BatchApiServiceCollectionExtensions
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
+
+    private sealed class BatchApiClientRegistered;
 
     private static bool IsSecretHeader(string header) =>
         header.Equals(BatchApiClient.ApiKeyHeader, StringComparison.OrdinalIgnoreCase) ||

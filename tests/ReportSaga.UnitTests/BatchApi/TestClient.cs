@@ -4,7 +4,10 @@ using ReportSaga.BatchApi;
 
 namespace ReportSaga.UnitTests.BatchApi;
 
-/// <summary>The real client, built through its DI extension, with short timeouts and tiny retry delays.</summary>
+/// <summary>
+/// The real client, built through its DI extension, with tiny retry delays. The attempt timeout is short but
+/// generous enough for a loaded 2-core machine; tests about timeouts set a much shorter one themselves.
+/// </summary>
 internal sealed class TestClient : IDisposable
 {
     public const string DemoKey = "demo-key";
@@ -43,7 +46,7 @@ internal sealed class TestClient : IDisposable
         {
             options.BaseUrl = baseAddress;
             options.ApiKey = DemoKey;
-            options.AttemptTimeout = TimeSpan.FromSeconds(1);
+            options.AttemptTimeout = TimeSpan.FromSeconds(5);
             options.MaxRetryAttempts = 2;
             options.RetryBaseDelay = TimeSpan.FromMilliseconds(10);
             options.RetryMaxDelay = TimeSpan.FromMilliseconds(50);

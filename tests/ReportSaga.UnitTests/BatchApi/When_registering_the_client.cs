@@ -62,4 +62,19 @@ public sealed class When_registering_the_client
 
         Assert.Contains("BatchApi:ApiKey is required", error.Message);
     }
+
+    [Fact]
+    public async Task Registering_twice_keeps_one_pipeline_and_applies_both_option_sources()
+    {
+        await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions());
+        var services = new ServiceCollection().AddLogging();
+        services.AddBatchApiClient(o => o.BaseUrl = simulator.BaseAddress);
+        services.AddBatchApiClient(o => o.ApiKey = "demo-key");
+        await using var provider = services.BuildServiceProvider();
+
+        var result = await provider.GetRequiredService<IBatchApiClient>().GetStatusAsync("unknown");
+
+        Assert.Equal(BatchApiOutcome.Invalid, result.Outcome);
+        Assert.Equal(1, simulator.State.CallCount(SimulatorEndpoint.Status));
+    }
 }
