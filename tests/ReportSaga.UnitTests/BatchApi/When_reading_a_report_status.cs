@@ -112,7 +112,7 @@ public sealed class When_reading_a_report_status : IAsyncLifetime
     [Fact]
     public async Task A_timed_out_status_call_is_retried()
     {
-        using var impatient = TestClient.For(_simulator.BaseAddress, o => o.AttemptTimeout = TimeSpan.FromSeconds(1.5)) // the held attempt times out; the next must not;
+        using var impatient = TestClient.For(_simulator.BaseAddress, o => o.AttemptTimeout = TimeSpan.FromSeconds(1.5)); // the held attempt times out; the next must not
         var reportId = await Submit("[sim:status=timeout*1]");
 
         var result = await impatient.Api.GetStatusAsync(reportId);

@@ -124,7 +124,7 @@ public sealed class When_validating_a_report
     public async Task A_timed_out_attempt_is_retried()
     {
         await using var simulator = await SimulatorHost.StartAsync(new SimulatorOptions());
-        using var client = TestClient.For(simulator.BaseAddress, o => o.AttemptTimeout = TimeSpan.FromSeconds(1.5)) // the held attempt times out; the next must not;
+        using var client = TestClient.For(simulator.BaseAddress, o => o.AttemptTimeout = TimeSpan.FromSeconds(1.5)); // the held attempt times out; the next must not
 
         var result = await client.Api.ValidateAsync(ReportBodies.Body("slow once [sim:validate=timeout*1]"));
 
