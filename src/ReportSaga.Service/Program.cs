@@ -1,12 +1,27 @@
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using ReportSaga.Service.Defaults;
+using ReportSaga.Service.Hosting;
+using ReportSaga.Service.Reports;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddHealthChecks();
+try
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddServiceDefaults();
+    var parts = await ReportSagaHost.ConfigureAsync(builder);
 
-var app = builder.Build();
-app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-app.Run();
+    var app = builder.Build();
+    app.Logger.LogInformation("ReportSaga starting: {Parts}", parts.Describe());
+    app.MapDefaultEndpoints();
+    app.MapReportEndpoints();
+    await app.RunAsync();
+    return 0;
+}
+catch (Exception exception) when (exception is InvalidSettingException or OptionsValidationException)
+{
+    // A bad setting is the operator's to fix: say which key, without a stack trace and without its value.
+    await Console.Error.WriteLineAsync($"ReportSaga cannot start: {exception.Message}");
+    return 2;
+}
 
 /// <summary>The entry point, public so tests can host the service with WebApplicationFactory.</summary>
 public partial class Program;

@@ -39,8 +39,8 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     /// <summary>How many status checks were made.</summary>
     public int PollCount { get; set; }
 
-    /// <summary>How many times the current step was deferred (rate limited, transient failure); drives its backoff.</summary>
-    public int DeferredAttempts { get; set; }
+    /// <summary>How many times the current step (a poll, a resubmission, a deferred call) has come round; drives its backoff.</summary>
+    public int StepAttempts { get; set; }
 
     public string? FailureReason { get; set; }
 

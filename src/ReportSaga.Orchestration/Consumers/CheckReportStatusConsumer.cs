@@ -1,0 +1,42 @@
+using MassTransit;
+using ReportSaga.BatchApi;
+using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Messages;
+
+namespace ReportSaga.Orchestration.Consumers;
+
+/// <summary>Calls request-status and tells the saga what the provider said.</summary>
+public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsumer<CheckReportStatus>
+{
+    public async Task Consume(ConsumeContext<CheckReportStatus> context)
+    {
+        var message = context.Message;
+        var result = await client.GetStatusAsync(message.ReportId, context.CancellationToken);
+
+        switch (result.Outcome)
+        {
+            case BatchApiOutcome.Success:
+                await context.Publish(new ReportStatusChecked
+                {
+                    RequestId = message.RequestId,
+                    ReportId = message.ReportId,
+                    Status = ProviderStatuses.Normalize(result.Value!.Status),
+                    DownloadUrl = result.Value.DownloadUrl,
+                    DataPointsCount = result.Value.DataPointsCount,
+                    UsedQuota = result.Value.UsedQuota,
+                    Error = result.Value.Error,
+                });
+                break;
+            case BatchApiOutcome.Unauthorized:
+                await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                break;
+            case BatchApiOutcome.Invalid:
+                // The provider no longer knows the report id: polling on would never end.
+                await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.BadRequest, Errors = result.Errors });
+                break;
+            default:
+                await context.Publish(CallOutcomes.Deferred(message.RequestId, "status", result));
+                break;
+        }
+    }
+}

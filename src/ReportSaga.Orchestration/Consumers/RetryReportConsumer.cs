@@ -1,0 +1,43 @@
+using MassTransit;
+using ReportSaga.BatchApi;
+using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Messages;
+
+namespace ReportSaga.Orchestration.Consumers;
+
+/// <summary>Calls retry-report for a report in internal_error (a retried report is not charged again).</summary>
+public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<RetryReport>
+{
+    public async Task Consume(ConsumeContext<RetryReport> context)
+    {
+        var message = context.Message;
+        var result = await client.RetryAsync(message.ReportId, context.CancellationToken);
+
+        switch (result.Outcome)
+        {
+            case BatchApiOutcome.Success:
+                await context.Publish(new ReportRetryAccepted
+                {
+                    RequestId = message.RequestId,
+                    ReportId = message.ReportId,
+                    Status = ProviderStatuses.Normalize(result.Value!.Status),
+                });
+                break;
+            case BatchApiOutcome.Unauthorized:
+                await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                break;
+            case BatchApiOutcome.Invalid:
+                // The provider will not retry this report: it cannot recover.
+                await context.Publish(new ReportRejected
+                {
+                    RequestId = message.RequestId,
+                    Reason = ReportFailureReasons.RetriesExhausted,
+                    Errors = ["The provider refused the retry call.", .. result.Errors],
+                });
+                break;
+            default:
+                await context.Publish(CallOutcomes.Deferred(message.RequestId, "retry", result));
+                break;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using ReportSaga.BatchApi;
+using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Submissions;
+
+namespace ReportSaga.Orchestration.Consumers;
+
+/// <summary>
+/// Calls request-report, the one call that costs credits. The ledger makes it at most once per report: a claim is
+/// committed before the call, so a redelivery after a crash mid-call is answered with <c>submission_uncertain</c>
+/// instead of a second, possibly charged, submission.
+/// </summary>
+public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedger ledger, ILogger<SubmitReportConsumer> logger)
+    : IConsumer<SubmitReport>
+{
+    public async Task Consume(ConsumeContext<SubmitReport> context)
+    {
+        var requestId = context.Message.RequestId;
+        var claim = await ledger.ClaimAsync(requestId, context.CancellationToken);
+        switch (claim.Status)
+        {
+            case SubmissionClaimStatus.AlreadySubmitted:
+                logger.LogInformation("Report {RequestId} was already submitted as {ReportId}; not submitting again", requestId, claim.ReportId);
+                await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = claim.ReportId! });
+                return;
+            case SubmissionClaimStatus.Uncertain:
+                logger.LogWarning("Report {RequestId}: an earlier submission attempt did not finish; not submitting again", requestId);
+                await context.Publish(Uncertain(requestId, "An earlier submission attempt was interrupted before its outcome was known."));
+                return;
+        }
+
+        // From here the call may reach the provider: the caller's cancellation must not cut it short.
+        var result = await client.RequestReportAsync(context.Message.Report, CancellationToken.None);
+        switch (result.Outcome)
+        {
+            case BatchApiOutcome.Success:
+                await ledger.RecordSubmittedAsync(requestId, result.Value!.ReportId, CancellationToken.None);
+                await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = result.Value.ReportId });
+                break;
+            case BatchApiOutcome.OutcomeUnknown:
+                await ledger.RecordUncertainAsync(requestId, CancellationToken.None);
+                await context.Publish(Uncertain(requestId, result.Errors.Count > 0 ? result.Errors[0] : "The submit call's outcome is unknown."));
+                break;
+            case BatchApiOutcome.Invalid:
+                await ledger.ReleaseAsync(requestId, CancellationToken.None);
+                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.BadRequest, Errors = result.Errors });
+                break;
+            case BatchApiOutcome.Unauthorized:
+                await ledger.ReleaseAsync(requestId, CancellationToken.None);
+                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                break;
+            default:
+                // Rate limited, refused or a provider fault: nothing was created, so the saga may submit again later.
+                await ledger.ReleaseAsync(requestId, CancellationToken.None);
+                await context.Publish(CallOutcomes.Deferred(requestId, "request-report", result));
+                break;
+        }
+    }
+
+    private static ReportRejected Uncertain(Guid requestId, string detail) => new()
+    {
+        RequestId = requestId,
+        Reason = ReportFailureReasons.SubmissionUncertain,
+        Errors = [detail, "Not resubmitted automatically: a second submission may be charged twice. Check the provider's account before requesting again."],
+    };
+}

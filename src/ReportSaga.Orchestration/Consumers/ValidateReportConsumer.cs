@@ -1,0 +1,37 @@
+using MassTransit;
+using ReportSaga.BatchApi;
+using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Messages;
+
+namespace ReportSaga.Orchestration.Consumers;
+
+/// <summary>Calls request-validate (free of charge) and tells the saga what the provider said.</summary>
+public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<ValidateReport>
+{
+    public async Task Consume(ConsumeContext<ValidateReport> context)
+    {
+        var requestId = context.Message.RequestId;
+        var result = await client.ValidateAsync(context.Message.Report, context.CancellationToken);
+
+        switch (result.Outcome)
+        {
+            case BatchApiOutcome.Success:
+                await context.Publish(new ReportValidated
+                {
+                    RequestId = requestId,
+                    EstimatedCredits = result.Value!.EstimatedCredits,
+                    Warnings = result.Value.Warnings,
+                });
+                break;
+            case BatchApiOutcome.Invalid:
+                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Invalid, Errors = result.Errors });
+                break;
+            case BatchApiOutcome.Unauthorized:
+                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                break;
+            default:
+                await context.Publish(CallOutcomes.Deferred(requestId, "validate", result));
+                break;
+        }
+    }
+}

@@ -1,0 +1,18 @@
+using System.Text.Json;
+
+namespace ReportSaga.Orchestration.Messages;
+
+/// <summary>
+/// A <c>RequestReport</c> taken off the bus and checked for shape; it starts (or, for a known request id,
+/// does not start again) the report's saga. <see cref="Problem"/> is set when the request is malformed.
+/// </summary>
+public sealed record ReportRequestAccepted
+{
+    public Guid RequestId { get; init; }
+    public JsonElement? Report { get; init; }
+    public long? MaxCredits { get; init; }
+    public string? RequestedBy { get; init; }
+
+    /// <summary>What is wrong with the request, when it cannot be run; the saga fails it with reason <c>invalid</c>.</summary>
+    public string? Problem { get; init; }
+}

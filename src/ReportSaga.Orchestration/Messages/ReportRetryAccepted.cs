@@ -1,0 +1,9 @@
+namespace ReportSaga.Orchestration.Messages;
+
+/// <summary>The provider accepted a retry of a report that ended in internal_error.</summary>
+public sealed record ReportRetryAccepted
+{
+    public Guid RequestId { get; init; }
+    public string ReportId { get; init; } = "";
+    public string Status { get; init; } = "";
+}

@@ -1,0 +1,18 @@
+namespace ReportSaga.Orchestration.Messages;
+
+/// <summary>The provider answered a status check.</summary>
+public sealed record ReportStatusChecked
+{
+    public Guid RequestId { get; init; }
+    public string ReportId { get; init; } = "";
+
+    /// <summary>The provider's status, normalised (bad_request, internal_error with underscores).</summary>
+    public string Status { get; init; } = "";
+
+    public string? DownloadUrl { get; init; }
+    public long? DataPointsCount { get; init; }
+    public long? UsedQuota { get; init; }
+
+    /// <summary>The provider's message on a failed status, when it sent one.</summary>
+    public string? Error { get; init; }
+}

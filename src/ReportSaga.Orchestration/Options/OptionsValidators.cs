@@ -1,0 +1,56 @@
+using Microsoft.Extensions.Options;
+
+namespace ReportSaga.Orchestration.Options;
+
+/// <summary>
+/// Start-up checks of the saga's settings. Each failure names the setting as an environment variable, so an
+/// operator can find it whichever way it was given.
+/// </summary>
+internal sealed class PollingOptionsValidator : IValidateOptions<PollingOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PollingOptions options)
+    {
+        var failures = new List<string>();
+        if (options.InitialInterval <= TimeSpan.Zero)
+            failures.Add($"Polling__InitialInterval must be positive (was {options.InitialInterval}).");
+        if (options.MaxInterval < options.InitialInterval)
+            failures.Add($"Polling__MaxInterval ({options.MaxInterval}) must not be shorter than Polling__InitialInterval ({options.InitialInterval}).");
+        if (options.BackoffFactor < 1)
+            failures.Add($"Polling__BackoffFactor must be at least 1 (was {options.BackoffFactor}).");
+        if (options.Jitter is < 0 or >= 1)
+            failures.Add($"Polling__Jitter must be at least 0 and below 1 (was {options.Jitter}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class ReportsOptionsValidator : IValidateOptions<ReportsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ReportsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.Deadline <= TimeSpan.Zero)
+            failures.Add($"Reports__Deadline must be positive (was {options.Deadline}).");
+        if (options.MaxRetries < 0)
+            failures.Add($"Reports__MaxRetries must not be negative (was {options.MaxRetries}).");
+        if (options.RetryDelay <= TimeSpan.Zero)
+            failures.Add($"Reports__RetryDelay must be positive (was {options.RetryDelay}).");
+        if (options.MaxRetryDelay < options.RetryDelay)
+            failures.Add($"Reports__MaxRetryDelay ({options.MaxRetryDelay}) must not be shorter than Reports__RetryDelay ({options.RetryDelay}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class SubmissionOptionsValidator : IValidateOptions<SubmissionOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SubmissionOptions options)
+    {
+        var failures = new List<string>();
+        if (options.MaxInFlight < 1)
+            failures.Add($"Submission__MaxInFlight must be at least 1 (was {options.MaxInFlight}).");
+        if (options.RetryDelay <= TimeSpan.Zero)
+            failures.Add($"Submission__RetryDelay must be positive (was {options.RetryDelay}).");
+        if (options.MaxRetryDelay < options.RetryDelay)
+            failures.Add($"Submission__MaxRetryDelay ({options.MaxRetryDelay}) must not be shorter than Submission__RetryDelay ({options.RetryDelay}).");
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

@@ -1,0 +1,19 @@
+namespace ReportSaga.Orchestration.Options;
+
+/// <summary>How reports are handed to the provider; section <c>Submission</c>.</summary>
+public sealed class SubmissionOptions
+{
+    public const string SectionName = "Submission";
+
+    /// <summary>
+    /// The most reports submitted and not yet finished at once, across all instances
+    /// (the provider allows 100 pending per user), <c>Submission__MaxInFlight</c>.
+    /// </summary>
+    public int MaxInFlight { get; set; } = 90;
+
+    /// <summary>The wait before calling again after a rate limit or provider fault, when the provider named none.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest such wait.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+}

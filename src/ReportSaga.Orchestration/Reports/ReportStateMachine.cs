@@ -1,0 +1,392 @@
+using System.Text.Json;
+using MassTransit;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportSaga.BatchApi;
+using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Options;
+using ReportSaga.Orchestration.Policies;
+using ReportSaga.Orchestration.Submissions;
+
+namespace ReportSaga.Orchestration.Reports;
+
+/// <summary>
+/// One report's life, from <see cref="RequestReport"/> to exactly one <see cref="ReportCompleted"/> or
+/// <see cref="ReportFailed"/>. The machine decides; consumers make the Batch API calls and answer with events.
+/// It wakes up only when it has something to do: an answer, a granted submission slot, or its own scheduled
+/// <see cref="ReportWakeUp"/> (next poll, resubmission, retry call) and <see cref="ReportDeadlineReached"/>.
+/// </summary>
+public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
+{
+    private static readonly TimeSpan DownloadUrlLifetime = TimeSpan.FromDays(30);
+
+    private readonly PollingOptions _polling;
+    private readonly ReportsOptions _reports;
+    private readonly SubmissionOptions _submission;
+    private readonly TimeProvider _time;
+
+    public ReportStateMachine(
+        IOptions<PollingOptions> polling,
+        IOptions<ReportsOptions> reports,
+        IOptions<SubmissionOptions> submission,
+        TimeProvider time,
+        ILogger<ReportStateMachine> logger)
+    {
+        _polling = polling.Value;
+        _reports = reports.Value;
+        _submission = submission.Value;
+        _time = time;
+
+        InstanceState(x => x.CurrentState);
+
+        Event(() => Requested, x => x.CorrelateById(m => m.Message.RequestId));
+        Event(() => Validated, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => SlotGranted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => Submitted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => StatusChecked, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => RetryAccepted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => Rejected, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => CallDeferred, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => CancelRequested, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => StatusRequested, x =>
+        {
+            x.CorrelateById(m => m.Message.RequestId);
+            x.ReadOnly = true;
+            x.OnMissingInstance(m => m.ExecuteAsync(context =>
+                context.RespondAsync(new ReportNotFound { RequestId = context.Message.RequestId })));
+        });
+
+        Schedule(() => WakeUp, x => x.WakeUpTokenId, s =>
+        {
+            s.Delay = _polling.InitialInterval;
+            s.Received = r => r.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard());
+        });
+        Schedule(() => Deadline, x => x.DeadlineTokenId, s =>
+        {
+            s.Delay = _reports.Deadline;
+            s.Received = r => r.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard());
+        });
+
+        Initially(
+            When(Requested, context => context.Message.Problem is not null)
+                .Then(context => Accept(context.Saga, context.Message))
+                .Then(context => SetFailure(context.Saga, ReportFailureReasons.Invalid, [context.Message.Problem!]))
+                .Publish(context => Failure(context.Saga))
+                .TransitionTo(Failed),
+            When(Requested, context => context.Message.Problem is null)
+                .Then(context => Accept(context.Saga, context.Message))
+                .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId })
+                .Publish(context => new ValidateReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) })
+                .TransitionTo(Validating));
+
+        During(Validating,
+            When(Validated, context => IsOverBudget(context.Saga, context.Message))
+                .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
+                .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
+                    [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
+                .Publish(context => Failure(context.Saga))
+                .Unschedule(Deadline)
+                .TransitionTo(Failed),
+            When(Validated, context => !IsOverBudget(context.Saga, context.Message))
+                .Then(context =>
+                {
+                    context.Saga.EstimatedCredits = context.Message.EstimatedCredits;
+                    context.Saga.StepAttempts = 0;
+                    Touch(context.Saga);
+                })
+                .Publish(context => new RequestSubmissionSlot { RequestId = context.Saga.CorrelationId })
+                .TransitionTo(Queued),
+            When(WakeUp.Received)
+                .Publish(context => new ValidateReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) }),
+            When(CallDeferred)
+                .Then(context => context.Saga.StepAttempts++)
+                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
+
+        During(Queued,
+            When(SlotGranted)
+                .Then(context =>
+                {
+                    context.Saga.StepAttempts = 0;
+                    Touch(context.Saga);
+                })
+                .Publish(context => new SubmitReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) })
+                .TransitionTo(Submitting));
+
+        During(Submitting,
+            When(Submitted)
+                .Then(context =>
+                {
+                    context.Saga.ReportId = context.Message.ReportId;
+                    context.Saga.SubmittedAt = _time.GetUtcNow();
+                    context.Saga.StepAttempts = 0;
+                    Touch(context.Saga);
+                })
+                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
+                .TransitionTo(Waiting),
+            When(WakeUp.Received)
+                .Publish(context => new SubmitReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) }),
+            When(CallDeferred)
+                .Then(context => context.Saga.StepAttempts++)
+                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
+
+        During(Waiting,
+            When(WakeUp.Received)
+                .Then(context => context.Saga.PollCount++)
+                .Publish(context => new CheckReportStatus { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! }),
+            When(StatusChecked, context => context.Message.Status == ProviderStatuses.Completed)
+                .PublishStatusChange(context => context.Message.Status)
+                .Then(context =>
+                {
+                    var completedAt = _time.GetUtcNow();
+                    context.Saga.ProviderStatus = context.Message.Status;
+                    context.Saga.DownloadUrl = context.Message.DownloadUrl;
+                    context.Saga.DataPointsCount = context.Message.DataPointsCount;
+                    context.Saga.UsedQuota = context.Message.UsedQuota;
+                    context.Saga.CompletedAt = completedAt;
+                    Touch(context.Saga);
+                })
+                .Publish(context => new ReportCompleted
+                {
+                    RequestId = context.Saga.CorrelationId,
+                    ReportId = context.Saga.ReportId!,
+                    DownloadUrl = context.Saga.DownloadUrl,
+                    DataPointsCount = context.Saga.DataPointsCount,
+                    UsedQuota = context.Saga.UsedQuota,
+                    CompletedAt = context.Saga.CompletedAt!.Value,
+                    DownloadUrlExpiresAt = context.Saga.CompletedAt!.Value + DownloadUrlLifetime,
+                })
+                .Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId })
+                .Unschedule(Deadline)
+                .TransitionTo(Completed),
+            When(StatusChecked, context => context.Message.Status == ProviderStatuses.BadRequest)
+                .PublishStatusChange(context => context.Message.Status)
+                .Then(context => context.Saga.ProviderStatus = context.Message.Status)
+                .Then(context => SetFailure(context.Saga, ReportFailureReasons.BadRequest,
+                    [context.Message.Error ?? "The provider marked the report bad_request: fix the request and send it again."]))
+                .EndAsFailed(this),
+            When(StatusChecked, context => context.Message.Status == ProviderStatuses.InternalError && context.Saga.RetryAttempts >= _reports.MaxRetries)
+                .PublishStatusChange(context => context.Message.Status)
+                .Then(context => context.Saga.ProviderStatus = context.Message.Status)
+                .Then(context => SetFailure(context.Saga, ReportFailureReasons.RetriesExhausted,
+                    [$"The provider reported internal_error after {context.Saga.RetryAttempts} retries." + (context.Message.Error is null ? "" : " " + context.Message.Error)]))
+                .EndAsFailed(this),
+            When(StatusChecked, context => context.Message.Status == ProviderStatuses.InternalError && context.Saga.RetryAttempts < _reports.MaxRetries)
+                .PublishStatusChange(context => context.Message.Status)
+                .Then(context =>
+                {
+                    context.Saga.ProviderStatus = context.Message.Status;
+                    context.Saga.StepAttempts = 0;
+                    Touch(context.Saga);
+                })
+                .Schedule(WakeUp, WakeUpMessage, context => RetryDelay(context.Saga.RetryAttempts))
+                .TransitionTo(Retrying),
+            When(StatusChecked, context => !IsFinalStatus(context.Message.Status))
+                .PublishStatusChange(context => context.Message.Status)
+                .Then(context =>
+                {
+                    if (context.Saga.ProviderStatus != context.Message.Status)
+                        Touch(context.Saga);
+                    context.Saga.ProviderStatus = context.Message.Status;
+                    context.Saga.StepAttempts++;
+                })
+                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(context.Saga.StepAttempts)),
+            When(CallDeferred)
+                .Then(context => context.Saga.StepAttempts++)
+                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval)));
+
+        During(Retrying,
+            When(WakeUp.Received)
+                .Publish(context => new RetryReport { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! }),
+            When(RetryAccepted)
+                .PublishStatusChange(context => context.Message.Status)
+                .Then(context =>
+                {
+                    context.Saga.RetryAttempts++;
+                    context.Saga.ProviderStatus = ProviderStatuses.Normalize(context.Message.Status);
+                    context.Saga.StepAttempts = 0;
+                    Touch(context.Saga);
+                })
+                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
+                .TransitionTo(Waiting),
+            When(CallDeferred)
+                .Then(context => context.Saga.StepAttempts++)
+                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _reports.RetryDelay, _reports.MaxRetryDelay)));
+
+        // Ends that can come in any unfinished state.
+        During(Unfinished,
+            When(Rejected)
+                .Then(context => SetFailure(context.Saga, context.Message.Reason, context.Message.Errors))
+                .EndAsFailed(this),
+            When(Deadline.Received)
+                .Then(context => SetFailure(context.Saga, ReportFailureReasons.DeadlineExceeded,
+                    [$"The report did not finish within {_reports.Deadline} (Reports__Deadline)."]))
+                .EndAsFailed(this),
+            When(CancelRequested)
+                .Then(context => SetFailure(context.Saga, ReportFailureReasons.Cancelled,
+                    [context.Saga.ReportId is null
+                        ? "Cancelled before submission; nothing was charged."
+                        : "Cancelled after submission; the provider has no cancel call, so the report may still be charged."]))
+                .EndAsFailed(this));
+
+        // A report is started once: the same request id again changes nothing.
+        During([.. Unfinished, Completed, Failed],
+            Ignore(Requested));
+
+        // After the end, late answers, polls and cancellations are dropped without a fault. A slot granted to a
+        // report that has already ended (cancelled while queued, say) is handed straight back.
+        During(Completed, Failed,
+            When(SlotGranted)
+                .Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId }),
+            Ignore(Validated),
+            Ignore(Submitted),
+            Ignore(StatusChecked),
+            Ignore(RetryAccepted),
+            Ignore(Rejected),
+            Ignore(CallDeferred),
+            Ignore(CancelRequested),
+            Ignore(WakeUp.Received),
+            Ignore(Deadline.Received));
+
+        DuringAny(
+            When(StatusRequested)
+                .RespondAsync(context => context.Init<ReportStatus>(Snapshot(context.Saga))));
+
+        // Anything else out of order (a duplicate answer after a redelivery, say) is dropped, not faulted: a fault
+        // would put a harmless late message into the error queue and page an operator for nothing.
+        OnUnhandledEvent(context =>
+        {
+            logger.LogInformation("Report {RequestId} in state {State} ignored a late {Event}",
+                context.Saga.CorrelationId, context.Saga.CurrentState, context.Event.Name);
+            return context.Ignore();
+        });
+    }
+
+    public State Validating { get; private set; } = null!;
+    public State Queued { get; private set; } = null!;
+    public State Submitting { get; private set; } = null!;
+    public State Waiting { get; private set; } = null!;
+    public State Retrying { get; private set; } = null!;
+    public State Completed { get; private set; } = null!;
+    public State Failed { get; private set; } = null!;
+
+    /// <summary>The states of a report that has not ended yet.</summary>
+    private IEnumerable<State> Unfinished => [Validating, Queued, Submitting, Waiting, Retrying];
+
+    public Event<ReportRequestAccepted> Requested { get; private set; } = null!;
+    public Event<ReportValidated> Validated { get; private set; } = null!;
+    public Event<SubmissionSlotGranted> SlotGranted { get; private set; } = null!;
+    public Event<ReportSubmitted> Submitted { get; private set; } = null!;
+    public Event<ReportStatusChecked> StatusChecked { get; private set; } = null!;
+    public Event<ReportRetryAccepted> RetryAccepted { get; private set; } = null!;
+    public Event<ReportRejected> Rejected { get; private set; } = null!;
+    public Event<ReportCallDeferred> CallDeferred { get; private set; } = null!;
+    public Event<CancelReport> CancelRequested { get; private set; } = null!;
+    public Event<GetReportStatus> StatusRequested { get; private set; } = null!;
+
+    public Schedule<ReportState, ReportWakeUp> WakeUp { get; private set; } = null!;
+    public Schedule<ReportState, ReportDeadlineReached> Deadline { get; private set; } = null!;
+
+    private void Accept(ReportState saga, ReportRequestAccepted message)
+    {
+        var now = _time.GetUtcNow();
+        saga.Report = message.Report is { ValueKind: JsonValueKind.Object } report ? report.GetRawText() : "{}";
+        saga.MaxCredits = message.MaxCredits;
+        saga.RequestedBy = message.RequestedBy;
+        saga.CreatedAt = now;
+        saga.UpdatedAt = now;
+    }
+
+    private void Touch(ReportState saga) => saga.UpdatedAt = _time.GetUtcNow();
+
+    private void SetFailure(ReportState saga, string reason, IReadOnlyList<string> errors)
+    {
+        saga.FailureReason = reason;
+        saga.FailureErrors = JsonSerializer.Serialize(errors);
+        Touch(saga);
+    }
+
+    private static bool IsOverBudget(ReportState saga, ReportValidated message) =>
+        saga.MaxCredits is { } max && message.EstimatedCredits > max;
+
+    private static bool IsFinalStatus(string status) =>
+        status is ProviderStatuses.Completed or ProviderStatuses.BadRequest or ProviderStatuses.InternalError;
+
+    private static JsonElement Body(ReportState saga)
+    {
+        using var document = JsonDocument.Parse(saga.Report);
+        return document.RootElement.Clone();
+    }
+
+    private static ReportWakeUp WakeUpMessage(BehaviorContext<ReportState> context) =>
+        new() { RequestId = context.Saga.CorrelationId };
+
+    private static ReportFailed Failure(ReportState saga) => new()
+    {
+        RequestId = saga.CorrelationId,
+        ReportId = saga.ReportId,
+        Reason = saga.FailureReason ?? ReportFailureReasons.Invalid,
+        Errors = saga.FailureErrors is null ? [] : JsonSerializer.Deserialize<string[]>(saga.FailureErrors) ?? [],
+    };
+
+    private TimeSpan PollDelay(int attempt) =>
+        Backoff.Delay(attempt, _polling.InitialInterval, _polling.MaxInterval, _polling.BackoffFactor, _polling.Jitter);
+
+    private TimeSpan RetryDelay(int attempt) =>
+        Backoff.Delay(attempt, _reports.RetryDelay, _reports.MaxRetryDelay);
+
+    private static TimeSpan DeferralDelay(ReportState saga, ReportCallDeferred message, TimeSpan initial, TimeSpan max)
+    {
+        var backoff = Backoff.Delay(saga.StepAttempts - 1, initial, max);
+        return message.RetryAfter is { } asked && asked > backoff ? asked : backoff;
+    }
+
+    private static object Snapshot(ReportState saga) => new
+    {
+        RequestId = saga.CorrelationId,
+        State = saga.CurrentState ?? "Initial",
+        saga.ReportId,
+        saga.ProviderStatus,
+        saga.EstimatedCredits,
+        saga.UsedQuota,
+        saga.DownloadUrl,
+        Attempts = saga.RetryAttempts,
+        saga.UpdatedAt,
+    };
+
+    /// <summary>The common end of every failure after acceptance: stop the timers, free the slot, tell subscribers.</summary>
+    internal EventActivityBinder<ReportState, T> EndAsFailed<T>(EventActivityBinder<ReportState, T> binder)
+        where T : class =>
+        binder
+            .If(context => HoldsOrAwaitsSlot(context.Saga),
+                then => then.Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId }))
+            .Unschedule(WakeUp)
+            .Unschedule(Deadline)
+            .Publish(context => Failure(context.Saga))
+            .TransitionTo(Failed);
+
+    private bool HoldsOrAwaitsSlot(ReportState saga) =>
+        saga.CurrentState == Queued.Name || saga.CurrentState == Submitting.Name
+        || saga.CurrentState == Waiting.Name || saga.CurrentState == Retrying.Name;
+}
+
+/// <summary>Steps shared by several of the state machine's activity chains, so each chain reads as one line.</summary>
+internal static class ReportStateMachineBinderExtensions
+{
+    /// <summary>Ends the report as failed with the reason already set on the saga.</summary>
+    public static EventActivityBinder<ReportState, T> EndAsFailed<T>(this EventActivityBinder<ReportState, T> binder, ReportStateMachine machine)
+        where T : class => machine.EndAsFailed(binder);
+
+    /// <summary>Publishes <see cref="ReportStatusChanged"/> when the provider's status differs from the last one seen.</summary>
+    public static EventActivityBinder<ReportState, T> PublishStatusChange<T>(
+        this EventActivityBinder<ReportState, T> binder, Func<BehaviorContext<ReportState, T>, string> status)
+        where T : class =>
+        binder.If(
+            context => context.Saga.ProviderStatus != ProviderStatuses.Normalize(status(context)),
+            then => then.Publish(context => new ReportStatusChanged
+            {
+                RequestId = context.Saga.CorrelationId,
+                ReportId = context.Saga.ReportId ?? "",
+                Status = ProviderStatuses.Normalize(status(context)),
+            }));
+}

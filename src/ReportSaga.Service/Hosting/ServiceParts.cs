@@ -1,0 +1,111 @@
+using Npgsql;
+
+namespace ReportSaga.Service.Hosting;
+
+/// <summary>
+/// Which bus, storage and Batch API this process uses, decided once from settings. Each part falls back to an
+/// embedded default (in-memory bus, SQLite file, in-process simulator) outside Production; in Production a missing
+/// part stops start-up with the key to set.
+/// </summary>
+public sealed record ServiceParts
+{
+    public const string RabbitMqKey = "ConnectionStrings:RabbitMq";
+    public const string PostgresKey = "ConnectionStrings:Postgres";
+    public const string BatchApiBaseUrlKey = "BatchApi:BaseUrl";
+    public const string BatchApiKeyKey = "BatchApi:ApiKey";
+
+    /// <summary>The AMQP URI, or null for the embedded in-memory bus.</summary>
+    public Uri? RabbitMq { get; init; }
+
+    /// <summary>The Npgsql connection string, or null for the embedded SQLite file.</summary>
+    public string? Postgres { get; init; }
+
+    /// <summary>The Batch API base URL, or null for the embedded simulator.</summary>
+    public Uri? BatchApiBaseUrl { get; init; }
+
+    public bool UsesEmbeddedSimulator => BatchApiBaseUrl is null;
+
+    /// <summary>Reads the parts; throws <see cref="InvalidSettingException"/> naming the key that is wrong or missing.</summary>
+    public static ServiceParts From(IConfiguration configuration, bool isProduction)
+    {
+        var rabbit = configuration[RabbitMqKey];
+        var postgres = configuration[PostgresKey];
+        var baseUrl = configuration[BatchApiBaseUrlKey];
+
+        if (isProduction)
+        {
+            foreach (var (key, value) in new[] { (RabbitMqKey, rabbit), (PostgresKey, postgres), (BatchApiBaseUrlKey, baseUrl) })
+            {
+                if (string.IsNullOrWhiteSpace(value))
+                    throw new InvalidSettingException(key, "is required in Production (no embedded fallback there)");
+            }
+        }
+
+        var parts = new ServiceParts
+        {
+            RabbitMq = string.IsNullOrWhiteSpace(rabbit) ? null : ParseAmqp(rabbit),
+            Postgres = string.IsNullOrWhiteSpace(postgres) ? null : CheckPostgres(postgres),
+            BatchApiBaseUrl = string.IsNullOrWhiteSpace(baseUrl) ? null : ParseHttp(baseUrl),
+        };
+
+        if (parts.BatchApiBaseUrl is not null && string.IsNullOrWhiteSpace(configuration[BatchApiKeyKey]))
+            throw new InvalidSettingException(BatchApiKeyKey, "is required when BatchApi__BaseUrl is set");
+
+        return parts;
+    }
+
+    /// <summary>The first log line: which part is in use, with no secret in it.</summary>
+    public string Describe(string? storageDescription = null) =>
+        $"bus={DescribeBus()} storage={storageDescription ?? DescribeStorage()} batch-api={DescribeBatchApi()}";
+
+    private string DescribeBus() => RabbitMq is null
+        ? "in-memory"
+        : $"rabbitmq://{RabbitMq.Host}{(RabbitMq.IsDefaultPort ? "" : ":" + RabbitMq.Port)}/{VirtualHostOf(RabbitMq)}";
+
+    private string DescribeStorage()
+    {
+        if (Postgres is null)
+            return "sqlite";
+        var builder = new NpgsqlConnectionStringBuilder(Postgres);
+        return $"postgres://{builder.Host}:{builder.Port}/{builder.Database}";
+    }
+
+    private string DescribeBatchApi() => BatchApiBaseUrl is null
+        ? "embedded-simulator"
+        : BatchApiBaseUrl.GetLeftPart(UriPartial.Authority);
+
+    /// <summary>The virtual host named by an AMQP URI's path ("/" when the path is empty).</summary>
+    public static string VirtualHostOf(Uri amqp)
+    {
+        var path = Uri.UnescapeDataString(amqp.AbsolutePath.TrimStart('/'));
+        return path.Length == 0 ? "/" : path;
+    }
+
+    private static Uri ParseAmqp(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != "amqp" && uri.Scheme != "amqps"))
+            throw new InvalidSettingException(RabbitMqKey, "must be an AMQP URI such as amqp://user:password@host:5672/vhost");
+        return uri;
+    }
+
+    private static string CheckPostgres(string value)
+    {
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(value);
+            return value;
+        }
+        catch (ArgumentException)
+        {
+            // The parser's message may quote the string, password included: say only which key is wrong.
+            throw new InvalidSettingException(PostgresKey, "is not a valid Npgsql connection string (Host=…;Database=…;Username=…;Password=…)");
+        }
+    }
+
+    private static Uri ParseHttp(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+            throw new InvalidSettingException(BatchApiBaseUrlKey, "must be an absolute http(s) URL such as https://api.similarweb.com");
+        return uri;
+    }
+}

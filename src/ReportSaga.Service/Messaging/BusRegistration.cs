@@ -1,0 +1,70 @@
+using MassTransit;
+using ReportSaga.Orchestration;
+using ReportSaga.Service.Hosting;
+
+namespace ReportSaga.Service.Messaging;
+
+/// <summary>The bus: RabbitMQ when <c>ConnectionStrings__RabbitMq</c> is set, otherwise the embedded in-memory transport.</summary>
+public static class BusRegistration
+{
+    public static IServiceCollection AddReportSagaBus(this IServiceCollection services, IConfiguration configuration, ServiceParts parts)
+    {
+        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
+
+        services.AddMassTransit(x =>
+        {
+            // MassTransit 8.4+ reports usage to its vendor by default; users of this service expect no phone-home.
+            x.DisableUsageTelemetry();
+            x.SetKebabCaseEndpointNameFormatter();
+            x.AddReportSaga();
+
+            // Retry outside the outbox: a failed attempt's messages are discarded, and concurrency conflicts on the
+            // saga store are retried against fresh state.
+            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
+                endpoint.UseInMemoryOutbox(context);
+            });
+
+            if (parts.RabbitMq is { } amqp)
+            {
+                x.UsingRabbitMq((context, cfg) =>
+                {
+                    var options = configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+                    ConfigureHost(cfg, amqp);
+                    cfg.PrefetchCount = options.PrefetchCount;
+                    cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
+                    if (options.QuorumQueues)
+                        cfg.SetQuorumQueue();
+                    cfg.UseDelayedMessageScheduler();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+            else
+            {
+                x.AddDelayedMessageScheduler();
+                x.UsingInMemory((context, cfg) =>
+                {
+                    cfg.UseDelayedMessageScheduler();
+                    cfg.ConfigureEndpoints(context);
+                });
+            }
+        });
+        return services;
+    }
+
+    private static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, Uri amqp)
+    {
+        var port = amqp.IsDefaultPort ? (amqp.Scheme == "amqps" ? 5671 : 5672) : amqp.Port;
+        cfg.Host(amqp.Host, (ushort)port, ServiceParts.VirtualHostOf(amqp), h =>
+        {
+            var userInfo = amqp.UserInfo.Split(':', 2);
+            if (userInfo[0].Length > 0)
+                h.Username(Uri.UnescapeDataString(userInfo[0]));
+            if (userInfo.Length > 1)
+                h.Password(Uri.UnescapeDataString(userInfo[1]));
+            if (amqp.Scheme == "amqps")
+                h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
+        });
+    }
+}

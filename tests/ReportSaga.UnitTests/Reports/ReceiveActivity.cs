@@ -1,0 +1,53 @@
+using MassTransit;
+
+namespace ReportSaga.UnitTests.Reports;
+
+/// <summary>
+/// Counts messages the bus has started and finished receiving, so a test can wait until everything due at the
+/// current fake time has been handled before moving time on (the harness's own inactivity task fires only once).
+/// </summary>
+public sealed class ReceiveActivity : IReceiveObserver
+{
+    private long _started;
+    private long _finished;
+
+    public async Task SettleAsync(TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var lastStarted = -1L;
+        while (DateTime.UtcNow < deadline)
+        {
+            var started = Interlocked.Read(ref _started);
+            if (started == Interlocked.Read(ref _finished) && started == lastStarted)
+                return;
+            lastStarted = started;
+            await Task.Delay(25);
+        }
+
+        throw new TimeoutException($"The bus was still busy after {limit}: {_started} messages started, {_finished} finished.");
+    }
+
+    public Task PreReceive(ReceiveContext context)
+    {
+        Interlocked.Increment(ref _started);
+        return Task.CompletedTask;
+    }
+
+    public Task PostReceive(ReceiveContext context)
+    {
+        Interlocked.Increment(ref _finished);
+        return Task.CompletedTask;
+    }
+
+    public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
+        where T : class => Task.CompletedTask;
+
+    public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
+        where T : class => Task.CompletedTask;
+
+    public Task ReceiveFault(ReceiveContext context, Exception exception)
+    {
+        Interlocked.Increment(ref _finished);
+        return Task.CompletedTask;
+    }
+}
