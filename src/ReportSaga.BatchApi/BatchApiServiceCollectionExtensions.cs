@@ -53,6 +53,7 @@ public static class BatchApiServiceCollectionExtensions
             .AddResilienceHandler("batch-api-idempotent", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<BatchApiOptions>>().CurrentValue;
+                UseWallClock(pipeline);
                 if (options.MaxRetryAttempts > 0)
                 {
                     pipeline.AddRetry(new HttpRetryStrategyOptions
@@ -79,6 +80,7 @@ public static class BatchApiServiceCollectionExtensions
             .AddResilienceHandler("batch-api-submission", (pipeline, context) =>
             {
                 var options = context.ServiceProvider.GetRequiredService<IOptionsMonitor<BatchApiOptions>>().CurrentValue;
+                UseWallClock(pipeline);
                 pipeline.AddTimeout(options.AttemptTimeout);
             });
 
@@ -97,6 +99,12 @@ public static class BatchApiServiceCollectionExtensions
     };
 
     // The resilience pipeline owns timeouts; HttpClient's 100 s default would cut retries short.
+    /// <summary>
+    /// HTTP timeouts and retry waits are about the network, so they run on the wall clock even where the host's
+    /// TimeProvider is a test's fake clock (which would otherwise freeze every timeout until the test moved time).
+    /// </summary>
+    private static void UseWallClock(ResiliencePipelineBuilder<HttpResponseMessage> pipeline) => pipeline.TimeProvider = TimeProvider.System;
+
     private static void ConfigureHttpClient(HttpClient client) => client.Timeout = Timeout.InfiniteTimeSpan;
 
     // No automatic redirects: HttpClient would forward the api-key header to wherever a redirect points.

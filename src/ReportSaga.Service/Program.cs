@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Options;
 using ReportSaga.Service.Defaults;
+using ReportSaga.Service.Demo;
 using ReportSaga.Service.Hosting;
 using ReportSaga.Service.Reports;
 
 try
 {
+    if (args is ["demo", .. var demoArgs])
+        return await DemoCommand.RunAsync(demoArgs);
+
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
     var parts = await ReportSagaHost.ConfigureAsync(builder);

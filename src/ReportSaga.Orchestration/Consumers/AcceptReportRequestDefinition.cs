@@ -1,4 +1,5 @@
 using MassTransit;
+using ReportSaga.Orchestration.Messaging;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -9,11 +10,9 @@ namespace ReportSaga.Orchestration.Consumers;
 /// </summary>
 public sealed class AcceptReportRequestDefinition : ConsumerDefinition<AcceptReportRequestConsumer>
 {
-    public const string QueueName = "report-requests";
-
     public AcceptReportRequestDefinition()
     {
-        EndpointName = QueueName;
+        EndpointName = RequestReportEndpoint.Name;
     }
 
     protected override void ConfigureConsumer(
@@ -21,6 +20,6 @@ public sealed class AcceptReportRequestDefinition : ConsumerDefinition<AcceptRep
         IConsumerConfigurator<AcceptReportRequestConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.UseRawJsonDeserializer(RawSerializerOptions.AnyMessageType, isDefault: false);
+        endpointConfigurator.ConfigureRequestReportEntry();
     }
 }

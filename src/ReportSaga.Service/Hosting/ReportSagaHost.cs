@@ -1,6 +1,7 @@
+using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Orchestration;
-using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Persistence;
 using ReportSaga.Service.Messaging;
 using ReportSaga.Simulator;
 
@@ -16,9 +17,13 @@ public static class ReportSagaHost
     public const string EmbeddedApiKey = "demo-key";
 
     /// <summary>Configures <paramref name="builder"/>; returns the parts in use. Throws <see cref="InvalidSettingException"/> on a bad setting.</summary>
-    public static async Task<ServiceParts> ConfigureAsync(WebApplicationBuilder builder, CancellationToken cancellationToken = default)
+    public static async Task<ServiceParts> ConfigureAsync(
+        WebApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null, CancellationToken cancellationToken = default)
     {
-        var parts = ServiceParts.From(builder.Configuration, builder.Environment.IsProduction());
+        // Strict only where Production is asked for (the container image sets it): ASP.NET also calls an unnamed
+        // environment Production, and a newcomer's `dotnet run` must fall back to the embedded defaults.
+        var productionRequested = builder.Environment.IsProduction() && !string.IsNullOrEmpty(builder.Configuration[HostDefaults.EnvironmentKey]);
+        var parts = ServiceParts.From(builder.Configuration, productionRequested);
 
         if (parts.UsesEmbeddedSimulator)
         {
@@ -26,7 +31,8 @@ public static class ReportSagaHost
             // to the provider. The container disposes it with the host.
             var simulatorOptions = builder.Configuration.GetSection(SimulatorOptions.SectionName).Get<SimulatorOptions>() ?? new SimulatorOptions();
             simulatorOptions.ApiKeys = EmbeddedApiKey;
-            var simulator = await SimulatorHost.StartAsync(simulatorOptions, time: null, url: "http://127.0.0.1:0", cancellationToken);
+            var simulator = await StartOutsideTheEntryPointFlow(
+                () => SimulatorHost.StartAsync(simulatorOptions, time: null, url: "http://127.0.0.1:0", cancellationToken));
             builder.Services.AddSingleton(simulator);
             builder.Configuration[ServiceParts.BatchApiBaseUrlKey] = simulator.BaseAddress.ToString();
             builder.Configuration[ServiceParts.BatchApiKeyKey] = EmbeddedApiKey;
@@ -34,9 +40,21 @@ public static class ReportSagaHost
 
         builder.Services.AddBatchApiClient(builder.Configuration);
         builder.Services.AddReportSagaOptions(builder.Configuration);
-        builder.Services.AddSingleton<ISubmissionLedger, InMemorySubmissionLedger>();
-        builder.Services.AddReportSagaBus(builder.Configuration, parts);
+        var storage = builder.Services.AddReportSagaPersistence(builder.Configuration);
+        builder.Services.AddReportSagaBus(builder.Configuration, parts, configureBus);
+        parts = parts with { StorageDescription = storage.Description };
         builder.Services.AddSingleton(parts);
         return parts;
+    }
+
+    /// <summary>
+    /// Builds a host of our own without the entry point's execution context. Tools that host the service
+    /// (WebApplicationFactory, dotnet-ef) take the first host built in that context for the service: the
+    /// embedded simulator, built first, would otherwise be taken and the service's own routes answer 404.
+    /// </summary>
+    private static Task<T> StartOutsideTheEntryPointFlow<T>(Func<Task<T>> start)
+    {
+        using (ExecutionContext.SuppressFlow())
+            return Task.Run(start);
     }
 }

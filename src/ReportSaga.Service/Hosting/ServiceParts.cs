@@ -25,6 +25,9 @@ public sealed record ServiceParts
 
     public bool UsesEmbeddedSimulator => BatchApiBaseUrl is null;
 
+    /// <summary>How the storage describes itself once configured (no secret), e.g. <c>sqlite://reportsaga.db</c>.</summary>
+    public string? StorageDescription { get; init; }
+
     /// <summary>Reads the parts; throws <see cref="InvalidSettingException"/> naming the key that is wrong or missing.</summary>
     public static ServiceParts From(IConfiguration configuration, bool isProduction)
     {
@@ -55,8 +58,8 @@ public sealed record ServiceParts
     }
 
     /// <summary>The first log line: which part is in use, with no secret in it.</summary>
-    public string Describe(string? storageDescription = null) =>
-        $"bus={DescribeBus()} storage={storageDescription ?? DescribeStorage()} batch-api={DescribeBatchApi()}";
+    public string Describe() =>
+        $"bus={DescribeBus()} storage={StorageDescription ?? DescribeStorage()} batch-api={DescribeBatchApi()}";
 
     private string DescribeBus() => RabbitMq is null
         ? "in-memory"

@@ -1,5 +1,7 @@
 using MassTransit;
 using ReportSaga.Orchestration;
+using ReportSaga.Persistence.Sagas;
+using ReportSaga.Persistence.Scheduling;
 using ReportSaga.Service.Hosting;
 
 namespace ReportSaga.Service.Messaging;
@@ -7,7 +9,8 @@ namespace ReportSaga.Service.Messaging;
 /// <summary>The bus: RabbitMQ when <c>ConnectionStrings__RabbitMq</c> is set, otherwise the embedded in-memory transport.</summary>
 public static class BusRegistration
 {
-    public static IServiceCollection AddReportSagaBus(this IServiceCollection services, IConfiguration configuration, ServiceParts parts)
+    public static IServiceCollection AddReportSagaBus(
+        this IServiceCollection services, IConfiguration configuration, ServiceParts parts, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
 
@@ -16,7 +19,11 @@ public static class BusRegistration
             // MassTransit 8.4+ reports usage to its vendor by default; users of this service expect no phone-home.
             x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
-            x.AddReportSaga();
+            x.AddReportSaga(report => report.EfCoreRepository(), gate => gate.EfCoreRepository());
+            // Scheduled polls and deadlines live in the database, not in a broker plugin or in memory, so they
+            // survive restarts and fire once across instances.
+            x.AddDurableMessageScheduler();
+            configureBus?.Invoke(x);
 
             // Retry outside the outbox: a failed attempt's messages are discarded, and concurrency conflicts on the
             // saga store are retried against fresh state.
@@ -36,16 +43,15 @@ public static class BusRegistration
                     cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
                     if (options.QuorumQueues)
                         cfg.SetQuorumQueue();
-                    cfg.UseDelayedMessageScheduler();
+                    cfg.UseDurableMessageScheduler(context);
                     cfg.ConfigureEndpoints(context);
                 });
             }
             else
             {
-                x.AddDelayedMessageScheduler();
                 x.UsingInMemory((context, cfg) =>
                 {
-                    cfg.UseDelayedMessageScheduler();
+                    cfg.UseDurableMessageScheduler(context);
                     cfg.ConfigureEndpoints(context);
                 });
             }

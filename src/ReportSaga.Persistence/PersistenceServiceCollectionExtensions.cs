@@ -1,0 +1,71 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Persistence.Storage;
+using ReportSaga.Persistence.Submissions;
+
+namespace ReportSaga.Persistence;
+
+/// <summary>Registers ReportSaga's storage.</summary>
+public static class PersistenceServiceCollectionExtensions
+{
+    /// <summary>The health check's name (tagged <c>ready</c>).</summary>
+    public const string HealthCheckName = "storage";
+
+    /// <summary>
+    /// Registers the database (<c>ConnectionStrings:Postgres</c> → PostgreSQL, else the SQLite file
+    /// <c>Storage:SqlitePath</c>), the scoped <see cref="ReportSagaDbContext"/>, the start-up migration
+    /// (<c>Storage:MigrateOnStartup</c>, default true), the <c>ready</c> health check and
+    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>). Returns the resolved settings: log
+    /// <see cref="StorageSettings.Description"/>, never the connection string.
+    /// </summary>
+    public static StorageSettings AddReportSagaPersistence(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        var settings = StorageSettings.FromConfiguration(configuration);
+        services.AddReportSagaPersistence(settings);
+        services.Configure<StorageStartupOptions>(options =>
+        {
+            if (bool.TryParse(configuration[StorageSettings.MigrateOnStartupKey], out var migrate))
+                options.MigrateOnStartup = migrate;
+        });
+        return settings;
+    }
+
+    /// <summary>As <see cref="AddReportSagaPersistence(IServiceCollection, IConfiguration)"/>, with settings made by the caller (tests).</summary>
+    public static StorageSettings AddReportSagaPersistence(this IServiceCollection services, StorageSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+
+        services.TryAddSingleton(settings);
+        services.TryAddSingleton(TimeProvider.System);
+
+        if (settings.Provider == StorageProvider.Postgres)
+            Register<PostgresReportSagaDbContext>(services, settings);
+        else
+            Register<SqliteReportSagaDbContext>(services, settings);
+
+        services.AddMetrics();
+        services.TryAddSingleton<Telemetry.PersistenceTelemetry>();
+        services.AddOptions<StorageStartupOptions>();
+        services.AddHostedService<MigrationHostedService>();
+        services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
+        services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
+            provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
+        return settings;
+    }
+
+    private static void Register<TContext>(IServiceCollection services, StorageSettings settings)
+        where TContext : ReportSagaDbContext
+    {
+        services.AddDbContextFactory<TContext>(options => DbContextOptionsConfiguration.Configure(options, settings));
+        services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
+        services.TryAddScoped<ReportSagaDbContext>(provider => provider.GetRequiredService<TContext>());
+        services.TryAddSingleton<IReportSagaDbContextFactory, ReportSagaDbContextFactory<TContext>>();
+    }
+}

@@ -1,0 +1,129 @@
+using MassTransit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ReportSaga.Orchestration.Reports;
+using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Persistence.Mapping;
+using ReportSaga.Persistence.Outbox;
+using ReportSaga.Persistence.Scheduling;
+using ReportSaga.Persistence.Storage;
+using ReportSaga.Persistence.Submissions;
+
+namespace ReportSaga.Persistence;
+
+/// <summary>
+/// ReportSaga's database: saga instances (<see cref="ReportState"/>, <see cref="SubmissionGateState"/>), scheduled
+/// messages, the transactional outbox and inbox, and the submission ledger. Two derived contexts,
+/// <see cref="PostgresReportSagaDbContext"/> and <see cref="SqliteReportSagaDbContext"/>, carry each provider's
+/// migrations; code depends on this base type only.
+/// </summary>
+public abstract class ReportSagaDbContext : DbContext
+{
+    /// <summary>Creates the context.</summary>
+    protected ReportSagaDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
+    /// <summary>Which provider this context talks to.</summary>
+    public abstract StorageProvider Provider { get; }
+
+    /// <summary>Report saga instances.</summary>
+    public DbSet<ReportState> Reports => Set<ReportState>();
+
+    /// <summary>The submission gate (one row).</summary>
+    public DbSet<SubmissionGateState> SubmissionGates => Set<SubmissionGateState>();
+
+    /// <summary>Messages waiting for their due time.</summary>
+    public DbSet<ScheduledMessageRecord> ScheduledMessages => Set<ScheduledMessageRecord>();
+
+    /// <summary>The inbox: which message each consumer endpoint has consumed and delivered.</summary>
+    public DbSet<InboxState> InboxStates => Set<InboxState>();
+
+    /// <summary>The outbox: messages stored with a consume transaction, waiting to be sent.</summary>
+    public DbSet<OutboxMessage> OutboxMessages => Set<OutboxMessage>();
+
+    /// <summary>The submission ledger.</summary>
+    public DbSet<SubmissionRecord> SubmissionRecords => Set<SubmissionRecord>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ReportStateMap.Map(modelBuilder);
+        SubmissionGateStateMap.Map(modelBuilder);
+        ScheduledMessageMap.Map(modelBuilder);
+        InboxStateMap.Map(modelBuilder);
+        OutboxMessageMap.Map(modelBuilder);
+        SubmissionRecordMap.Map(modelBuilder);
+        NamingConventions.UseSnakeCaseColumns(modelBuilder);
+    }
+
+    /// <summary>Hook for a derived context's provider-specific conventions.</summary>
+    protected void ApplyUtcConversions(ModelBuilder modelBuilder)
+    {
+        var dateTime = new ValueConverter<DateTime, DateTime>(v => ToUtc(v), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+        var nullableDateTime = new ValueConverter<DateTime?, DateTime?>(
+            v => v.HasValue ? ToUtc(v.Value) : v, v => v.HasValue ? DateTime.SpecifyKind(v.Value, DateTimeKind.Utc) : v);
+        var dateTimeOffset = new ValueConverter<DateTimeOffset, DateTimeOffset>(v => v.ToUniversalTime(), v => v);
+        var nullableDateTimeOffset = new ValueConverter<DateTimeOffset?, DateTimeOffset?>(
+            v => v.HasValue ? v.Value.ToUniversalTime() : v, v => v);
+
+        foreach (var entity in modelBuilder.Model.GetEntityTypes())
+            foreach (var property in entity.GetProperties())
+            {
+                if (property.ClrType == typeof(DateTime))
+                    property.SetValueConverter(dateTime);
+                else if (property.ClrType == typeof(DateTime?))
+                    property.SetValueConverter(nullableDateTime);
+                else if (property.ClrType == typeof(DateTimeOffset) && Provider == StorageProvider.Postgres)
+                    property.SetValueConverter(dateTimeOffset);
+                else if (property.ClrType == typeof(DateTimeOffset?) && Provider == StorageProvider.Postgres)
+                    property.SetValueConverter(nullableDateTimeOffset);
+            }
+    }
+
+    private static DateTime ToUtc(DateTime value) => value.Kind switch
+    {
+        DateTimeKind.Utc => value,
+        DateTimeKind.Local => value.ToUniversalTime(),
+        _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
+    };
+
+    /// <inheritdoc />
+    public override int SaveChanges(bool acceptAllChangesOnSuccess)
+    {
+        AdvanceSagaVersions();
+        return base.SaveChanges(acceptAllChangesOnSuccess);
+    }
+
+    /// <inheritdoc />
+    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        AdvanceSagaVersions();
+        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+    }
+
+    /// <summary>
+    /// Optimistic concurrency: every saga update writes Version + 1 where Version is still the value it loaded; a
+    /// concurrent writer makes that match no row and EF raises <see cref="DbUpdateConcurrencyException"/>.
+    /// </summary>
+    private void AdvanceSagaVersions()
+    {
+        ChangeTracker.DetectChanges();
+        foreach (var entry in ChangeTracker.Entries<ISagaVersion>())
+        {
+            switch (entry.State)
+            {
+                case EntityState.Added when entry.Entity.Version <= 0:
+                    entry.Entity.Version = 1;
+                    break;
+                case EntityState.Modified:
+                    var version = entry.Property(x => x.Version);
+                    // Only once per save: a retried SaveChanges must not skip a number against the original.
+                    if (version.CurrentValue == version.OriginalValue)
+                        version.CurrentValue = version.OriginalValue + 1;
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace ReportSaga.Persistence.Scheduling;
+
+/// <summary>Options of the durable message scheduler.</summary>
+public sealed class DurableSchedulerOptions
+{
+    /// <summary>The queue the scheduler consumes <c>ScheduleMessage</c>/<c>CancelScheduledMessage</c> from.</summary>
+    public string QueueName { get; set; } = "report-scheduler";
+
+    /// <summary>The longest the dispatcher sleeps between two looks at the table (rows stored by other instances).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Rows sent per transaction.</summary>
+    public int BatchSize { get; set; } = 100;
+
+    /// <summary>How long a cancellation is remembered, so a schedule that arrives after its cancel is ignored.</summary>
+    public TimeSpan CancellationRetention { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>Run the dispatcher in this process (default true; tests drive it by hand).</summary>
+    public bool RunDispatcher { get; set; } = true;
+
+    /// <summary>The scheduler's address, for <c>UseMessageScheduler</c>/<c>AddMessageScheduler</c>.</summary>
+    public Uri Address => new($"queue:{QueueName}");
+}

@@ -1,0 +1,65 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using ReportSaga.Persistence.Telemetry;
+
+namespace ReportSaga.Persistence.Scheduling;
+
+/// <summary>
+/// The durable message scheduler (what MassTransit.Quartz would do), on ReportSaga's database:
+/// <code>
+/// services.AddMassTransit(x =&gt;
+/// {
+///     x.AddDurableMessageScheduler();                   // consumer on queue "report-scheduler" + dispatcher
+///     x.UsingRabbitMq((context, cfg) =&gt;
+///     {
+///         cfg.UseDurableMessageScheduler(context);     // = cfg.UseMessageScheduler(new Uri("queue:report-scheduler"))
+///         cfg.ConfigureEndpoints(context);
+///     });
+/// });
+/// </code>
+/// A saga's <c>Schedule</c>/<c>Unschedule</c> then work unchanged. Outside a consumer, <c>x.AddMessageScheduler(new
+/// Uri("queue:report-scheduler"))</c> registers an <c>IMessageScheduler</c> that sends to the same queue.
+/// </summary>
+public static class DurableSchedulerRegistrationExtensions
+{
+    /// <summary>Registers the scheduler's consumer (endpoint <see cref="DurableSchedulerOptions.QueueName"/>) and its dispatcher.</summary>
+    public static IBusRegistrationConfigurator AddDurableMessageScheduler(this IBusRegistrationConfigurator configurator,
+        Action<DurableSchedulerOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+
+        var options = new DurableSchedulerOptions();
+        configure?.Invoke(options);
+
+        configurator.AddOptions<DurableSchedulerOptions>().Configure(o =>
+        {
+            o.QueueName = options.QueueName;
+            o.PollInterval = options.PollInterval;
+            o.BatchSize = options.BatchSize;
+            o.CancellationRetention = options.CancellationRetention;
+            o.RunDispatcher = options.RunDispatcher;
+        });
+        configurator.TryAddSingleton(TimeProvider.System);
+        configurator.TryAddSingleton<SchedulerWakeup>();
+        configurator.AddMetrics();
+        configurator.TryAddSingleton<PersistenceTelemetry>();
+        configurator.TryAddSingleton<ScheduledMessageDispatcher>();
+        configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ScheduledMessageDispatcher>());
+
+        configurator.AddConsumer<DurableScheduleConsumer>()
+            .Endpoint(endpoint => endpoint.Name = options.QueueName);
+        return configurator;
+    }
+
+    /// <summary>Points every consumer's and saga's <c>Schedule</c> at the durable scheduler's queue.</summary>
+    public static void UseDurableMessageScheduler(this IBusFactoryConfigurator configurator, IBusRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        ArgumentNullException.ThrowIfNull(context);
+        var options = context.GetRequiredService<IOptions<DurableSchedulerOptions>>().Value;
+        configurator.UseMessageScheduler(options.Address);
+    }
+}

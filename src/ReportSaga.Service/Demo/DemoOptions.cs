@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace ReportSaga.Service.Demo;
+
+/// <summary>The demo's command-line options.</summary>
+public sealed record DemoOptions
+{
+    public int ExtraReports { get; init; }
+    public string? RabbitMq { get; init; }
+    public string? Postgres { get; init; }
+    public string? BatchApi { get; init; }
+    public string? ApiKey { get; init; }
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(90);
+    public bool Help { get; init; }
+
+    public static bool TryParse(IReadOnlyList<string> args, out DemoOptions options, out string error)
+    {
+        options = new DemoOptions();
+        error = "";
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help")
+            {
+                options = options with { Help = true };
+                continue;
+            }
+
+            if (i + 1 >= args.Count)
+            {
+                error = $"Option {name} needs a value.";
+                return false;
+            }
+
+            var value = args[++i];
+            switch (name)
+            {
+                case "--reports" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= 10_000:
+                    options = options with { ExtraReports = count };
+                    break;
+                case "--timeout" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
+                    options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
+                    break;
+                case "--rabbitmq":
+                    options = options with { RabbitMq = value };
+                    break;
+                case "--postgres":
+                    options = options with { Postgres = value };
+                    break;
+                case "--batch-api":
+                    options = options with { BatchApi = value };
+                    break;
+                case "--api-key":
+                    options = options with { ApiKey = value };
+                    break;
+                case "--reports" or "--timeout":
+                    error = $"Option {name} takes a whole number (got '{value}').";
+                    return false;
+                default:
+                    error = $"Unknown option {name}.";
+                    return false;
+            }
+        }
+
+        return true;
+    }
+}

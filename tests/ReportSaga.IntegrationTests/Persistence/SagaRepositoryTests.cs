@@ -1,0 +1,130 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReportSaga.IntegrationTests.Infrastructure;
+using ReportSaga.IntegrationTests.Persistence.Support;
+using ReportSaga.Orchestration.Reports;
+using ReportSaga.Persistence;
+using ReportSaga.Persistence.Storage;
+
+namespace ReportSaga.IntegrationTests.Persistence;
+
+/// <summary>The EF Core saga repository on the real PostgreSQL (row locks, concurrent inserts).</summary>
+public sealed class When_sagas_are_stored_in_postgres(InfrastructureFixture infrastructure) : IClassFixture<InfrastructureFixture>, IAsyncLifetime
+{
+    private PersistenceTestHost _host = null!;
+
+    public async Task InitializeAsync() =>
+        _host = await PersistenceTestHost.StartAsync(StorageSettings.ForPostgres(infrastructure.PostgresConnectionString));
+
+    public Task DisposeAsync() => _host.DisposeAsync().AsTask();
+
+    [Fact]
+    public async Task A_saga_is_inserted_loaded_updated_and_deleted()
+    {
+        var id = Guid.NewGuid();
+        await _host.Harness.Bus.Publish(new StartTestReport(id, """{"metrics":["visits"]}"""));
+
+        var inserted = await Eventually.Until(() => _host.FindReportAsync(id), r => r is not null);
+        Assert.Equal("Started", inserted!.CurrentState);
+        Assert.Equal("""{"metrics":["visits"]}""", inserted.Report);
+        Assert.Equal(TimeSpan.Zero, inserted.CreatedAt.Offset);
+        Assert.Equal(1, inserted.Version);
+
+        await _host.Harness.Bus.Publish(new BumpTestReport(id));
+        var updated = await Eventually.Until(() => _host.FindReportAsync(id), r => r?.PollCount == 1);
+        Assert.Equal(2, updated!.Version);
+
+        await _host.Harness.Bus.Publish(new FinishTestReport(id));
+        Assert.Null(await Eventually.Until(() => _host.FindReportAsync(id), r => r is null));
+    }
+
+    [Fact]
+    public async Task A_conflicting_update_is_retried_to_the_right_result()
+    {
+        var id = Guid.NewGuid();
+        await _host.Harness.Bus.Publish(new StartTestReport(id, "{}"));
+        await Eventually.Until(() => _host.FindReportAsync(id), r => r is not null);
+
+        _host.Conflicts.Enabled = true;
+        await _host.Harness.Bus.Publish(new BumpTestReport(id));
+
+        var report = await Eventually.Until(() => _host.FindReportAsync(id), r => r?.PollCount == 1);
+        Assert.Equal(2, _host.Conflicts.AttemptsFor(id));
+        Assert.Equal(1, report!.PollCount);
+        Assert.Equal(2, report.Version);
+    }
+
+    [Fact]
+    public async Task Concurrent_messages_for_one_instance_all_apply()
+    {
+        var id = Guid.NewGuid();
+        await _host.Harness.Bus.Publish(new StartTestReport(id, "{}"));
+        await Eventually.Until(() => _host.FindReportAsync(id), r => r is not null);
+
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(_ => _host.Harness.Bus.Publish(new BumpTestReport(id))));
+
+        var report = await Eventually.Until(() => _host.FindReportAsync(id), r => r?.PollCount == 30);
+        Assert.Equal(30, report!.PollCount);
+        Assert.Equal(31, report.Version);
+    }
+
+    [Fact]
+    public async Task Concurrent_initial_messages_create_one_instance()
+    {
+        var id = Guid.NewGuid();
+        await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => _host.Harness.Bus.Publish(new StartTestReport(id, "{}"))));
+
+        var report = await Eventually.Until(() => _host.FindReportAsync(id), r => r?.RetryAttempts == 9);
+        Assert.Equal(9, report!.RetryAttempts);
+        Assert.Equal(1, await _host.QueryAsync(db => db.Reports.CountAsync(x => x.CorrelationId == id)));
+    }
+
+    [Fact]
+    public async Task The_hot_gate_row_keeps_every_concurrent_holder_and_waiter()
+    {
+        var requests = Enumerable.Range(0, 25).Select(_ => Guid.NewGuid()).ToList();
+        await Task.WhenAll(requests.Select(r => _host.Harness.Bus.Publish(new TakeTestSlot(r))));
+
+        var gate = await Eventually.Until(
+            () => _host.QueryAsync(db => db.SubmissionGates.AsNoTracking().SingleOrDefaultAsync()),
+            g => g is not null && g.Holders.Count + g.Waiting.Count == requests.Count);
+
+        Assert.Equal(TestGateStateMachine.Slots, gate!.Holders.Count);
+        Assert.Equal(requests.Count, gate.Holders.Concat(gate.Waiting).Distinct().Count());
+        Assert.Equal(requests.Count + 1, gate.Version);
+
+        await Task.WhenAll(gate.Holders.Select(r => _host.Harness.Bus.Publish(new LeaveTestSlot(r))));
+        var after = await Eventually.Until(
+            () => _host.QueryAsync(db => db.SubmissionGates.AsNoTracking().SingleAsync()),
+            g => g.Waiting.Count == requests.Count - 2 * TestGateStateMachine.Slots);
+        Assert.Equal(requests.Count - 2 * TestGateStateMachine.Slots, after.Waiting.Count);
+        Assert.Equal(TestGateStateMachine.Slots, after.Holders.Count);
+    }
+
+    [Fact]
+    public async Task The_stale_writer_gets_a_retryable_concurrency_conflict()
+    {
+        var id = Guid.NewGuid();
+        await _host.QueryAsync(async db =>
+        {
+            db.Reports.Add(new ReportState { CorrelationId = id, Report = "{}", CreatedAt = DateTimeOffset.Now });
+            return await db.SaveChangesAsync();
+        });
+
+        await using var firstScope = _host.Provider.CreateAsyncScope();
+        await using var secondScope = _host.Provider.CreateAsyncScope();
+        var first = firstScope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+        var second = secondScope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+        var mine = await first.Reports.SingleAsync(x => x.CorrelationId == id);
+        var theirs = await second.Reports.SingleAsync(x => x.CorrelationId == id);
+        theirs.PollCount = 5;
+        await second.SaveChangesAsync();
+        mine.PollCount = 1;
+
+        var conflict = await Assert.ThrowsAsync<DbUpdateConcurrencyException>(() => first.SaveChangesAsync());
+
+        Assert.True(StorageErrors.IsRetryable(conflict));
+        var stored = await _host.FindReportAsync(id);
+        Assert.Equal((5, 2), (stored!.PollCount, stored.Version));
+    }
+}

@@ -1,0 +1,68 @@
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using ReportSaga.Persistence;
+using ReportSaga.Persistence.Storage;
+
+namespace ReportSaga.IntegrationTests.Persistence.Support;
+
+/// <summary>A bus on the real RabbitMQ (the test class's virtual host) over the real PostgreSQL, with every hosted service running.</summary>
+internal sealed class RabbitMqPersistenceHost : IAsyncDisposable
+{
+    private readonly List<IHostedService> _started = [];
+
+    private RabbitMqPersistenceHost(ServiceProvider provider) => Provider = provider;
+
+    public ServiceProvider Provider { get; }
+    public IBus Bus => Provider.GetRequiredService<IBus>();
+
+    public static async Task<RabbitMqPersistenceHost> StartAsync(Uri rabbitMqUri, string postgresConnectionString,
+        Action<IBusRegistrationConfigurator> configureBus,
+        Action<IServiceCollection>? configureServices = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureTransport = null)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b =>
+        {
+            if (Environment.GetEnvironmentVariable("REPORTSAGA_TEST_LOG") == "1")
+                b.AddSimpleConsole().AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning);
+        });
+        services.AddReportSagaPersistence(StorageSettings.ForPostgres(postgresConnectionString));
+        configureServices?.Invoke(services);
+        services.AddMassTransit(x =>
+        {
+            x.DisableUsageTelemetry();
+            configureBus(x);
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                var credentials = Uri.UnescapeDataString(rabbitMqUri.UserInfo).Split(':', 2);
+                cfg.Host(new UriBuilder(rabbitMqUri) { UserName = "", Password = "" }.Uri, h =>
+                {
+                    h.Username(credentials[0]);
+                    h.Password(credentials.Length > 1 ? credentials[1] : "");
+                });
+                configureTransport?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        var host = new RabbitMqPersistenceHost(provider);
+        foreach (var service in provider.GetServices<IHostedService>())
+        {
+            if (service is IHostedLifecycleService lifecycle)
+                await lifecycle.StartingAsync(CancellationToken.None);
+            await service.StartAsync(CancellationToken.None);
+            host._started.Add(service);
+        }
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _started.Count - 1; i >= 0; i--)
+            await _started[i].StopAsync(CancellationToken.None);
+        await Provider.DisposeAsync();
+    }
+}
