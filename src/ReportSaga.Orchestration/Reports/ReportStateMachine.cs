@@ -73,9 +73,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(Requested, context => context.Message.Problem is not null)
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.Invalid, [context.Message.Problem!]))
-                .Then(context => RecordFinished(context.Saga))
-                .Publish(context => Failure(context.Saga))
-                .TransitionTo(Failed),
+                .EndAsFailed(this),
             When(Requested, context => context.Message.Problem is null)
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(_ => ReportSagaTelemetry.RecordReportStarted())
@@ -88,10 +86,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
                     [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
-                .Then(context => RecordFinished(context.Saga))
-                .Publish(context => Failure(context.Saga))
-                .Unschedule(Deadline)
-                .TransitionTo(Failed),
+                .EndAsFailed(this),
             When(Validated, context => !IsOverBudget(context.Saga, context.Message))
                 .Then(context =>
                 {
@@ -369,7 +364,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.UpdatedAt,
     };
 
-    /// <summary>The common end of every failure after acceptance: stop the timers, free the slot, tell subscribers.</summary>
+    /// <summary>The common end of every failure: stop the timers, free the slot if the report holds or awaits one, tell subscribers.</summary>
     internal EventActivityBinder<ReportState, T> EndAsFailed<T>(EventActivityBinder<ReportState, T> binder)
         where T : class =>
         binder
