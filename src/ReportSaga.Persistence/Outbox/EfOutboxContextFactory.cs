@@ -28,12 +28,24 @@ internal sealed class EfOutboxContextFactory(
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        var messageId = context.GetOriginalMessageId()
-            ?? throw new MessageException(typeof(T), "The outbox needs a message id on every consumed message.");
+        var messageId = context.GetOriginalMessageId() ?? MessageIdFromBody(context.ReceiveContext);
 
         var continueProcessing = true;
         while (continueProcessing)
             continueProcessing = await ExecuteAsync(context, consumeOptions, next, messageId);
+    }
+
+    /// <summary>
+    /// A plain-JSON message from a publisher in another language may come without an AMQP message id. The inbox
+    /// needs one, so it is derived from the body: a redelivery of the same message gets the same id and is not
+    /// consumed twice, and two identical bodies are one request anyway (the request id is the idempotency key).
+    /// </summary>
+    internal static Guid MessageIdFromBody(ReceiveContext receiveContext)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(receiveContext.Body.GetBytes());
+        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // mark it as a name-based (version 5 style) GUID
+        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     private async Task<bool> ExecuteAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions,
