@@ -3,7 +3,7 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.Persistence;
 
-namespace ReportSaga.IntegrationTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 public sealed record PlaceTestOrder(Guid OrderId, bool Fail = false);
 
@@ -105,4 +105,17 @@ public sealed class ReceiveCounter : IReceiveObserver
     public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception) where T : class => Task.CompletedTask;
 
     public Task ReceiveFault(ReceiveContext context, Exception exception) => PostReceive(context);
+}
+
+public sealed record ScheduleTestPing(Guid PingId, bool Fail = false);
+
+/// <summary>Schedules a ping for an hour later, then optionally fails.</summary>
+public sealed class ScheduleTestPingConsumer : IConsumer<ScheduleTestPing>
+{
+    public async Task Consume(ConsumeContext<ScheduleTestPing> context)
+    {
+        await context.ScheduleSend(new Uri("queue:scheduled-ping"), DateTime.UtcNow.AddHours(1), new ScheduledPing(context.Message.PingId));
+        if (context.Message.Fail)
+            throw new InvalidOperationException("the consumer failed after scheduling");
+    }
 }

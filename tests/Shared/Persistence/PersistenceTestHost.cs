@@ -9,7 +9,7 @@ using ReportSaga.Persistence;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Storage;
 
-namespace ReportSaga.UnitTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository.</summary>
 internal sealed class PersistenceTestHost : IAsyncDisposable
