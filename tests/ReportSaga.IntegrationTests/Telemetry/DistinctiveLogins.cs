@@ -17,12 +17,13 @@ public sealed class DistinctiveLogins : IAsyncDisposable
     private readonly string _rabbitMqUser;
 
     private DistinctiveLogins(RabbitMqManagementClient management, string adminConnectionString, string rabbitMqUser,
-        string rabbitMqPassword, Uri rabbitMqUri, string postgresRole, string postgresPassword, string postgresConnectionString)
+        string rabbitMqPassword, string virtualHost, Uri rabbitMqUri, string postgresRole, string postgresPassword, string postgresConnectionString)
     {
         _management = management;
         _adminConnectionString = adminConnectionString;
         _rabbitMqUser = rabbitMqUser;
         RabbitMqPassword = rabbitMqPassword;
+        VirtualHost = virtualHost;
         RabbitMqUri = rabbitMqUri;
         PostgresRole = postgresRole;
         PostgresPassword = postgresPassword;
@@ -30,6 +31,9 @@ public sealed class DistinctiveLogins : IAsyncDisposable
     }
 
     public string RabbitMqPassword { get; }
+
+    /// <summary>The virtual host the user may use.</summary>
+    public string VirtualHost { get; }
 
     /// <summary>The given virtual host, with the distinctive user and password in it.</summary>
     public Uri RabbitMqUri { get; }
@@ -61,7 +65,7 @@ public sealed class DistinctiveLogins : IAsyncDisposable
 
         var rabbitUri = new UriBuilder(infrastructure.RabbitMqUri) { UserName = Uri.EscapeDataString(rabbitUser), Password = Uri.EscapeDataString(rabbitPassword) }.Uri;
         var pgConnection = new NpgsqlConnectionStringBuilder(infrastructure.PostgresConnectionString) { Username = role, Password = pgPassword }.ConnectionString;
-        return new DistinctiveLogins(management, infrastructure.PostgresConnectionString, rabbitUser, rabbitPassword, rabbitUri, role, pgPassword, pgConnection);
+        return new DistinctiveLogins(management, infrastructure.PostgresConnectionString, rabbitUser, rabbitPassword, infrastructure.VirtualHost, rabbitUri, role, pgPassword, pgConnection);
     }
 
     public async ValueTask DisposeAsync()
