@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using MassTransit;
 
-namespace ReportSaga.IntegrationTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 public sealed record ScheduledPing(Guid PingId);
 

@@ -1,4 +1,4 @@
-namespace ReportSaga.UnitTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>Waits for an asynchronous outcome without asserting how long it takes (the limit only stops a hung test).</summary>
 internal static class Eventually

@@ -9,7 +9,7 @@ using ReportSaga.Persistence;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Storage;
 
-namespace ReportSaga.IntegrationTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository.</summary>
 internal sealed class PersistenceTestHost : IAsyncDisposable
@@ -27,7 +27,8 @@ internal sealed class PersistenceTestHost : IAsyncDisposable
     public static async Task<PersistenceTestHost> StartAsync(StorageSettings settings,
         Action<IBusRegistrationConfigurator>? configureBus = null,
         Action<IServiceCollection>? configureServices = null,
-        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null)
+        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null,
+        bool storageRetry = true)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => { if (Environment.GetEnvironmentVariable("REPORTSAGA_TEST_LOG") == "1") b.AddSimpleConsole(); b.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); });
@@ -39,7 +40,8 @@ internal sealed class PersistenceTestHost : IAsyncDisposable
             x.DisableUsageTelemetry();
             x.AddSagaStateMachine<TestReportStateMachine, ReportState>().EfCoreRepository();
             x.AddSagaStateMachine<TestGateStateMachine, SubmissionGateState>().EfCoreRepository();
-            x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
+            if (storageRetry)
+                x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
             configureBus?.Invoke(x);
             x.UsingInMemory((context, cfg) =>
             {

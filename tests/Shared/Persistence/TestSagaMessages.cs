@@ -1,4 +1,4 @@
-namespace ReportSaga.IntegrationTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 public sealed record StartTestReport(Guid ReportRequestId, string Body);
 

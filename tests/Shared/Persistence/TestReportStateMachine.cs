@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence;
 
-namespace ReportSaga.UnitTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>A tiny state machine over the real <see cref="ReportState"/> mapping, to exercise the repository.</summary>
 public sealed class TestReportStateMachine : MassTransitStateMachine<ReportState>

@@ -1,7 +1,7 @@
 using MassTransit;
 using ReportSaga.Orchestration.Submissions;
 
-namespace ReportSaga.IntegrationTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>A tiny state machine over the real <see cref="SubmissionGateState"/> mapping: the one hot row.</summary>
 public sealed class TestGateStateMachine : MassTransitStateMachine<SubmissionGateState>

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.Persistence;
 
-namespace ReportSaga.IntegrationTests.Persistence.Support;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>
 /// Plays a concurrent writer: on the first attempt for an id, moves the row's version on through the saga's own
