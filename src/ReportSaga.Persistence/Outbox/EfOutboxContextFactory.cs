@@ -28,8 +28,7 @@ internal sealed class EfOutboxContextFactory(
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        var messageId = context.GetOriginalMessageId()
-            ?? throw new MessageException(typeof(T), "The outbox needs a message id on every consumed message.");
+        var messageId = context.GetOriginalMessageId() ?? IdFromBody(context.ReceiveContext);
 
         var continueProcessing = true;
         while (continueProcessing)
@@ -118,6 +117,17 @@ internal sealed class EfOutboxContextFactory(
         // SQLite: everything the consumer saved, in one short write transaction.
         db.DeferSaves = false;
         await TransactionRunner.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The inbox key of a message that arrived without an id: plain-JSON publishers (the contract allows them, in any
+    /// language) often set no AMQP <c>message_id</c>. The same bytes redelivered get the same id, so the inbox still
+    /// drops a repeat; two publishes of identical bytes are the same request anyway (the body carries its request id).
+    /// </summary>
+    internal static Guid IdFromBody(ReceiveContext receive)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(receive.Body.GetBytes());
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     internal static string InboxKey(Guid messageId, Guid consumerId) => $"inbox:{messageId:N}:{consumerId:N}";

@@ -10,6 +10,7 @@ using ReportSaga.Orchestration.Telemetry;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Telemetry;
+using ReportSaga.Testing.Persistence;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Telemetry;
