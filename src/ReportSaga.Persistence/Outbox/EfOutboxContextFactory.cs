@@ -28,24 +28,11 @@ internal sealed class EfOutboxContextFactory(
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
-        var messageId = context.GetOriginalMessageId() ?? MessageIdFromBody(context.ReceiveContext);
+        var messageId = context.GetOriginalMessageId() ?? IdFromBody(context.ReceiveContext);
 
         var continueProcessing = true;
         while (continueProcessing)
             continueProcessing = await ExecuteAsync(context, consumeOptions, next, messageId);
-    }
-
-    /// <summary>
-    /// A plain-JSON message from a publisher in another language may come without an AMQP message id. The inbox
-    /// needs one, so it is derived from the body: a redelivery of the same message gets the same id and is not
-    /// consumed twice, and two identical bodies are one request anyway (the request id is the idempotency key).
-    /// </summary>
-    internal static Guid MessageIdFromBody(ReceiveContext receiveContext)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(receiveContext.Body.GetBytes());
-        hash[6] = (byte)((hash[6] & 0x0F) | 0x50); // mark it as a name-based (version 5 style) GUID
-        hash[8] = (byte)((hash[8] & 0x3F) | 0x80);
-        return new Guid(hash.AsSpan(0, 16));
     }
 
     private async Task<bool> ExecuteAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions,
@@ -130,6 +117,17 @@ internal sealed class EfOutboxContextFactory(
         // SQLite: everything the consumer saved, in one short write transaction.
         db.DeferSaves = false;
         await TransactionRunner.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+    }
+
+    /// <summary>
+    /// The inbox key of a message that arrived without an id: plain-JSON publishers (the contract allows them, in any
+    /// language) often set no AMQP <c>message_id</c>. The same bytes redelivered get the same id, so the inbox still
+    /// drops a repeat; two publishes of identical bytes are the same request anyway (the body carries its request id).
+    /// </summary>
+    internal static Guid IdFromBody(ReceiveContext receive)
+    {
+        var hash = System.Security.Cryptography.SHA256.HashData(receive.Body.GetBytes());
+        return new Guid(hash.AsSpan(0, 16));
     }
 
     internal static string InboxKey(Guid messageId, Guid consumerId) => $"inbox:{messageId:N}:{consumerId:N}";

@@ -33,6 +33,18 @@ internal sealed class RabbitMqManagementClient : IDisposable
             new { configure = ".*", write = ".*", read = ".*" }, cancellationToken);
     }
 
+    /// <summary>A login of its own with full rights on <paramref name="virtualHost"/> only (tests that watch where a password goes).</summary>
+    public async Task CreateUserAsync(string user, string password, string virtualHost, CancellationToken cancellationToken = default)
+    {
+        var name = Uri.EscapeDataString(user);
+        await SendAsync(HttpMethod.Put, $"users/{name}", new { password, tags = "" }, cancellationToken);
+        await SendAsync(HttpMethod.Put, $"permissions/{Uri.EscapeDataString(virtualHost)}/{name}",
+            new { configure = ".*", write = ".*", read = ".*" }, cancellationToken);
+    }
+
+    public Task DeleteUserAsync(string user, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, $"users/{Uri.EscapeDataString(user)}", null, cancellationToken, allowNotFound: true);
+
     public Task DeleteVirtualHostAsync(string virtualHost, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"vhosts/{Uri.EscapeDataString(virtualHost)}", null, cancellationToken, allowNotFound: true);
 

@@ -19,6 +19,12 @@ public sealed class OtlpReceiverFixture : IAsyncLifetime
     private const string PackageId = "aspire.dashboard.sdk.linux-x64";
     private static readonly TimeSpan StartupTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The most the receiver's API answers in one query. Without a limit it answers only the latest 100 traces or
+    /// 200 log records, so a search over "everything" would silently miss older telemetry.
+    /// </summary>
+    public const int MaxQueryCount = 10000;
+
     private readonly StringBuilder _output = new();
     private Process? _process;
     private HttpClient _api = null!;
@@ -110,7 +116,7 @@ public sealed class OtlpReceiverFixture : IAsyncLifetime
     /// <summary>Every span received so far, or only those of one service (an unknown service gives none).</summary>
     public async Task<IReadOnlyList<ExportedSpan>> GetSpansAsync(string? serviceName = null, CancellationToken cancellationToken = default)
     {
-        var path = serviceName is null ? "api/telemetry/traces" : $"api/telemetry/traces?resource={Uri.EscapeDataString(serviceName)}";
+        var path = $"api/telemetry/traces?limit={MaxQueryCount}" + (serviceName is null ? "" : $"&resource={Uri.EscapeDataString(serviceName)}");
         using var document = await GetJsonAsync(path, cancellationToken);
         return document is null ? [] : OtlpJson.ReadSpans(document.RootElement);
     }
@@ -142,10 +148,18 @@ public sealed class OtlpReceiverFixture : IAsyncLifetime
     /// <summary>Every log record received so far, or only those of one service.</summary>
     public async Task<IReadOnlyList<ExportedLog>> GetLogsAsync(string? serviceName = null, CancellationToken cancellationToken = default)
     {
-        var path = serviceName is null ? "api/telemetry/logs" : $"api/telemetry/logs?resource={Uri.EscapeDataString(serviceName)}";
+        var path = $"api/telemetry/logs?limit={MaxQueryCount}" + (serviceName is null ? "" : $"&resource={Uri.EscapeDataString(serviceName)}");
         using var document = await GetJsonAsync(path, cancellationToken);
         return document is null ? [] : OtlpJson.ReadLogs(document.RootElement);
     }
+
+    /// <summary>
+    /// Everything the receiver holds of one signal ("traces" or "logs"), as the JSON its API answers (OTLP's JSON
+    /// encoding: attributes, events, links, resource, bodies); null when it holds none. For searches that must not
+    /// depend on which fields <see cref="ExportedSpan"/> and <see cref="ExportedLog"/> read.
+    /// </summary>
+    public Task<JsonDocument?> GetRawJsonAsync(string signal, CancellationToken cancellationToken = default) =>
+        GetJsonAsync($"api/telemetry/{Uri.EscapeDataString(signal)}?limit={MaxQueryCount}", cancellationToken);
 
     /// <summary>Polls one service's logs until <paramref name="isComplete"/> holds.</summary>
     public async Task<IReadOnlyList<ExportedLog>> WaitForLogsAsync(

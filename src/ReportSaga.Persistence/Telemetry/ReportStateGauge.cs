@@ -1,0 +1,108 @@
+using System.Globalization;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ReportSaga.Orchestration.Telemetry;
+
+namespace ReportSaga.Persistence.Telemetry;
+
+/// <summary>
+/// Feeds the <c>reportsaga.reports.by_state</c> gauge: every <see cref="IntervalKey"/> (default 15 s) it counts the
+/// unfinished reports per saga state with one GROUP BY, and the gauge reports those cached counts. The metrics
+/// exporter's callback never touches the database, so a slow or unreachable database cannot stall metric collection;
+/// it then shows the last counts that could be read. The counts are of the shared database: every replica reports the
+/// same numbers, so aggregate across instances with max, not sum.
+/// </summary>
+public sealed class ReportStateGauge : BackgroundService
+{
+    /// <summary>Setting: how often the counts are refreshed (a TimeSpan, e.g. <c>00:00:15</c>).</summary>
+    public const string IntervalKey = "Telemetry:ReportsByStateInterval";
+
+    /// <summary>The refresh interval when <see cref="IntervalKey"/> is not set.</summary>
+    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The report saga's states before its end (Completed and Failed rows stay in the table and are not "live").
+    /// Each is always reported, with 0 when no report is in it, so a state that empties does not keep its last value.
+    /// </summary>
+    public static readonly IReadOnlyList<string> LiveStates = ["Validating", "Queued", "Submitting", "Waiting", "Retrying"];
+
+    private readonly IServiceScopeFactory _scopes;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ReportStateGauge> _logger;
+    private (string State, long Count)[] _counts = [];
+
+    public ReportStateGauge(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<ReportStateGauge> logger)
+    {
+        _scopes = scopes;
+        _time = time;
+        _logger = logger;
+        Interval = ReadInterval(configuration);
+    }
+
+    /// <summary>How often the counts are refreshed.</summary>
+    public TimeSpan Interval { get; }
+
+    /// <summary>The counts the gauge reports now; empty until the first refresh succeeded.</summary>
+    public IReadOnlyList<(string State, long Count)> Counts => Volatile.Read(ref _counts);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var registration = ReportSagaTelemetry.ObserveReportsByState(() => Volatile.Read(ref _counts));
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                // Keep reporting the last counts read; the storage health check tells operators about the database.
+                _logger.LogWarning(exception, "Could not count reports by state; the gauge keeps its last values");
+            }
+
+            try
+            {
+                await Task.Delay(Interval, _time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Counts the live reports per state (one query) and makes those the gauge's values.</summary>
+    public async Task RefreshAsync(CancellationToken cancellationToken = default)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+        var live = LiveStates.ToArray();
+        var found = await db.Reports.AsNoTracking()
+            .Where(report => report.CurrentState != null && live.Contains(report.CurrentState))
+            .GroupBy(report => report.CurrentState!)
+            .Select(group => new { State = group.Key, Count = group.LongCount() })
+            .ToDictionaryAsync(row => row.State, row => row.Count, cancellationToken);
+
+        Volatile.Write(ref _counts, LiveStates.Select(state => (state, found.GetValueOrDefault(state))).ToArray());
+    }
+
+    private static TimeSpan ReadInterval(IConfiguration configuration)
+    {
+        var text = configuration[IntervalKey];
+        if (string.IsNullOrWhiteSpace(text))
+            return DefaultInterval;
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero)
+            return interval;
+        // The service reports a settings exception as "cannot start" with this text, without a stack trace.
+        throw new OptionsValidationException(IntervalKey, typeof(ReportStateGauge),
+            [$"Setting {IntervalKey.Replace(":", "__", StringComparison.Ordinal)} must be a positive TimeSpan such as 00:00:15."]);
+    }
+}
