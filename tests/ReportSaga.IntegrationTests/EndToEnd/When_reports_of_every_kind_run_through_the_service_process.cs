@@ -32,7 +32,7 @@ public sealed class When_reports_of_every_kind_run_through_the_service_process(I
             Assert.Contains(reports, r => r.PlainJson);
 
             await scenario.PublishAsync(reports);
-            var outcomes = await scenario.AssertEveryReportEndedOnceAsync(TimeSpan.FromSeconds(120));
+            var outcomes = await scenario.AssertEveryReportEndedOnceAsync(TimeSpan.FromSeconds(90));
 
             Assert.Equal(15, outcomes["completed"]);
             Assert.Equal(5, outcomes[ReportFailureReasons.BadRequest]);

@@ -161,10 +161,10 @@ internal sealed class EndToEndScenario : IAsyncDisposable
     /// <summary>
     /// Waits until every published report has ended, then listens a little longer for duplicates, and checks what a
     /// user of the service relies on: each report ended exactly once, as planned, and the provider created each
-    /// submitted report exactly once. With <paramref name="crashesHappened"/>, a report whose submit call a crash cut
-    /// may instead end <c>submission_uncertain</c>, created at most once. Returns the endings' reasons by count.
+    /// submitted report exactly once. With <paramref name="submitCallsMayBeCut"/> (a crash or a lost database cut a
+    /// submit call short), a report planned to be submitted may instead end <c>submission_uncertain</c>, created at most once. Returns the endings' reasons by count.
     /// </summary>
-    public async Task<IReadOnlyDictionary<string, int>> AssertEveryReportEndedOnceAsync(TimeSpan limit, bool crashesHappened = false)
+    public async Task<IReadOnlyDictionary<string, int>> AssertEveryReportEndedOnceAsync(TimeSpan limit, bool submitCallsMayBeCut = false)
     {
         var reports = Reports;
         var missing = await Events.WaitForEndsAsync(reports.Select(r => r.RequestId).ToList(), limit);
@@ -195,7 +195,7 @@ internal sealed class EndToEndScenario : IAsyncDisposable
             outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
             var expected = report.ExpectedFailure ?? "completed";
 
-            if (crashesHappened && outcome == ReportFailureReasons.SubmissionUncertain && report.ExpectedSubmissions == 1)
+            if (submitCallsMayBeCut && outcome == ReportFailureReasons.SubmissionUncertain && report.ExpectedSubmissions == 1)
             {
                 if (created.Count > 1)
                     problems.Add($"{report}: ended submission_uncertain but the provider created it {created.Count} times");
