@@ -21,7 +21,7 @@ public sealed class When_the_database_drops_the_service_sessions_while_reports_a
         EndToEndScenario.RunAsync(infrastructure, output, async scenario =>
         {
             var service = await scenario.StartServiceAsync("service");
-            await scenario.PublishAsync(Enumerable.Range(0, 16).Select(i => (i % 4) switch
+            await scenario.PublishAsync(Enumerable.Range(0, 12).Select(i => (i % 4) switch
             {
                 1 => Reports.RecoveredByRetry(i, i % 3 == 0),
                 3 => Reports.BadRequest(i, i % 3 == 0),

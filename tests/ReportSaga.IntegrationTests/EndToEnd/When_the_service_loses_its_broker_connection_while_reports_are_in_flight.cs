@@ -29,7 +29,7 @@ public sealed class When_the_service_loses_its_broker_connection_while_reports_a
             await using var proxy = TcpFreezeProxy.To(infrastructure.RabbitMqUri);
             using var broker = await BrokerConnections.ForAsync(infrastructure.VirtualHost);
             var service = await scenario.StartServiceAsync("service", scenario.Settings(proxy.Address(infrastructure.RabbitMqUri)));
-            await scenario.PublishAsync(Batch(0, 12));
+            await scenario.PublishAsync(Batch(0, 10));
 
             await Task.Delay(TimeSpan.FromSeconds(1.5));
             var closed = await broker.CloseAllButAsync(EventObserver.ConnectionName, "end-to-end test: broker connection lost");
@@ -40,7 +40,7 @@ public sealed class When_the_service_loses_its_broker_connection_while_reports_a
             var dropped = proxy.BeginOutage();
             scenario.Note($"broker unreachable: dropped {dropped} connection(s), refusing new ones for {Outage.TotalSeconds}s");
             // Requests published meanwhile wait in the broker for the service to come back.
-            await scenario.PublishAsync(Batch(12, 6));
+            await scenario.PublishAsync(Batch(10, 5));
             await Task.Delay(Outage);
             proxy.EndOutage();
             scenario.Note("broker reachable again");

@@ -33,7 +33,7 @@ public sealed class When_the_service_process_is_killed_while_reports_are_in_flig
             scenario.Note($"random seed {seed}");
 
             var service = await scenario.StartServiceAsync("service#1");
-            await scenario.PublishAsync(Batch(0, 16));
+            await scenario.PublishAsync(Batch(0, 12));
 
             for (var cycle = 1; cycle <= KillCycles; cycle++)
             {
@@ -42,7 +42,7 @@ public sealed class When_the_service_process_is_killed_while_reports_are_in_flig
                 if (cycle == 2)
                 {
                     // Requests that arrive while no instance runs wait in the broker.
-                    await scenario.PublishAsync(Batch(16, 8));
+                    await scenario.PublishAsync(Batch(12, 6));
                 }
 
                 service = await scenario.StartServiceAsync($"service#{cycle + 1}");

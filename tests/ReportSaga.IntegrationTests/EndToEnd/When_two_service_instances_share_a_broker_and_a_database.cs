@@ -35,7 +35,7 @@ public sealed class When_two_service_instances_share_a_broker_and_a_database(Inf
             }
 
             using var sampler = new PendingAtProvider(scenario.Simulator.State);
-            await scenario.PublishAsync(Enumerable.Range(0, 9).Select(i => i % 4 == 2
+            await scenario.PublishAsync(Enumerable.Range(0, 7).Select(i => i % 4 == 2
                 ? Reports.RecoveredByRetry(i, i % 3 == 0)
                 : Reports.Plain(i, i % 3 == 0)));
             await scenario.AssertEveryReportEndedOnceAsync(TimeSpan.FromSeconds(90));

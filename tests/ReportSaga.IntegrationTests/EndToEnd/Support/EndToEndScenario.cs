@@ -21,7 +21,7 @@ internal sealed class EndToEndScenario : IAsyncDisposable
     public static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(90);
 
     /// <summary>How long after the last expected end the test keeps listening for a duplicate end.</summary>
-    private static readonly TimeSpan DuplicateWatch = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan DuplicateWatch = TimeSpan.FromSeconds(2);
 
     private readonly List<ServiceProcess> _processes = [];
     private readonly List<PlannedReport> _reports = [];
