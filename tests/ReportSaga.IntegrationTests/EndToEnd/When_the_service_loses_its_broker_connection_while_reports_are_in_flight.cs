@@ -29,6 +29,8 @@ public sealed class When_the_service_loses_its_broker_connection_while_reports_a
             await using var proxy = TcpFreezeProxy.To(infrastructure.RabbitMqUri);
             using var broker = await BrokerConnections.ForAsync(infrastructure.VirtualHost);
             var service = await scenario.StartServiceAsync("service", scenario.Settings(proxy.Address(infrastructure.RabbitMqUri)));
+            Assert.True(await broker.WaitForOthersThanAsync(EventObserver.ConnectionName, TimeSpan.FromSeconds(30)),
+                "The management API never listed the service's connection.");
             await scenario.PublishAsync(Batch(0, 10));
 
             await Task.Delay(TimeSpan.FromSeconds(1.5));

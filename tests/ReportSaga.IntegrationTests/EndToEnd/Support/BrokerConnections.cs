@@ -52,6 +52,23 @@ internal sealed class BrokerConnections : IDisposable
         return names;
     }
 
+    /// <summary>
+    /// Waits until the management API lists a connection not named <paramref name="spare"/>: it lists connections from
+    /// statistics refreshed every few seconds, so a connection a few seconds old may not be there yet.
+    /// </summary>
+    public async Task<bool> WaitForOthersThanAsync(string spare, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        while (DateTime.UtcNow < deadline)
+        {
+            if ((await OthersThanAsync(spare)).Count > 0)
+                return true;
+            await Task.Delay(250);
+        }
+
+        return false;
+    }
+
     /// <summary>Closes every connection of the virtual host but <paramref name="spare"/>'s; returns how many it closed.</summary>
     public async Task<int> CloseAllButAsync(string spare, string reason)
     {
