@@ -34,6 +34,13 @@ public static class BatchApiServiceCollectionExtensions
 
     private static IServiceCollection AddBatchApiClientCore(this IServiceCollection services)
     {
+        // A second call only adds its options source: the HttpClients and pipelines exist once.
+        if (services.Any(d => d.ServiceType == typeof(BatchApiClientRegistered)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<BatchApiClientRegistered>();
         services.AddOptions<BatchApiOptions>().ValidateDataAnnotations().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BatchApiOptions>, BatchApiOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
@@ -91,13 +98,13 @@ public static class BatchApiServiceCollectionExtensions
         _ => false,
     };
 
-    // The resilience pipeline owns timeouts; HttpClient's 100 s default would cut retries short.
     /// <summary>
     /// HTTP timeouts and retry waits are about the network, so they run on the wall clock even where the host's
     /// TimeProvider is a test's fake clock (which would otherwise freeze every timeout until the test moved time).
     /// </summary>
     private static void UseWallClock(ResiliencePipelineBuilder<HttpResponseMessage> pipeline) => pipeline.TimeProvider = TimeProvider.System;
 
+    // The resilience pipeline owns timeouts; HttpClient's 100 s default would cut retries short.
     private static void ConfigureHttpClient(HttpClient client) => client.Timeout = Timeout.InfiniteTimeSpan;
 
     // No automatic redirects: HttpClient would forward the api-key header to wherever a redirect points.
@@ -106,6 +113,8 @@ public static class BatchApiServiceCollectionExtensions
         AllowAutoRedirect = false,
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
     };
+
+    private sealed class BatchApiClientRegistered;
 
     private static bool IsSecretHeader(string header) =>
         header.Equals(BatchApiClient.ApiKeyHeader, StringComparison.OrdinalIgnoreCase) ||

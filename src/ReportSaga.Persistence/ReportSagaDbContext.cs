@@ -89,9 +89,17 @@ public abstract class ReportSagaDbContext : DbContext
         _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
     };
 
+    /// <summary>
+    /// Set by the SQLite outbox while a consumer runs: saves are collected and written by the outbox in one short
+    /// transaction at the end, so the consumer holds no SQLite write lock meanwhile.
+    /// </summary>
+    internal bool DeferSaves { get; set; }
+
     /// <inheritdoc />
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
+        if (DeferSaves)
+            throw new InvalidOperationException("Synchronous saves are not supported inside the outbox.");
         AdvanceSagaVersions();
         return base.SaveChanges(acceptAllChangesOnSuccess);
     }
@@ -100,6 +108,8 @@ public abstract class ReportSagaDbContext : DbContext
     public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         AdvanceSagaVersions();
+        if (DeferSaves)
+            return Task.FromResult(0);
         return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
     }
 

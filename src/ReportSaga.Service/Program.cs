@@ -8,6 +8,8 @@ try
 {
     if (args is ["demo", .. var demoArgs])
         return await DemoCommand.RunAsync(demoArgs);
+    if (args is ["migrate", .. var migrateArgs])
+        return await MigrateCommand.RunAsync(migrateArgs);
 
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -8,5 +9,7 @@ internal static class SimulatorJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        // Keeps '&' in download URLs readable (the provider's JSON is not HTML-escaped either).
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }

@@ -2,6 +2,7 @@ using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -11,7 +12,11 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsume
     public async Task Consume(ConsumeContext<CheckReportStatus> context)
     {
         var message = context.Message;
+        using var step = ReportSagaTelemetry.StartStep("report status-check", message.RequestId, message.ReportId);
         var result = await client.GetStatusAsync(message.ReportId, context.CancellationToken);
+        ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, result.Outcome);
+        step?.SetTag(ReportSagaTags.ProviderStatus, result.Value is null ? null : ProviderStatuses.Normalize(result.Value.Status));
+        step?.SetTag(ReportSagaTags.UsedQuota, result.Value?.UsedQuota);
 
         switch (result.Outcome)
         {

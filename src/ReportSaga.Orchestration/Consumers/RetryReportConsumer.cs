@@ -2,6 +2,7 @@ using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -11,7 +12,9 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
     public async Task Consume(ConsumeContext<RetryReport> context)
     {
         var message = context.Message;
+        using var step = ReportSagaTelemetry.StartStep("report retry", message.RequestId, message.ReportId);
         var result = await client.RetryAsync(message.ReportId, context.CancellationToken);
+        ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Retry, result.Outcome);
 
         switch (result.Outcome)
         {

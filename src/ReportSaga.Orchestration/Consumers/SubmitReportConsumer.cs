@@ -4,6 +4,7 @@ using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -18,6 +19,7 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
     public async Task Consume(ConsumeContext<SubmitReport> context)
     {
         var requestId = context.Message.RequestId;
+        using var step = ReportSagaTelemetry.StartStep("report submit", requestId);
         var claim = await ledger.ClaimAsync(requestId, context.CancellationToken);
         switch (claim.Status)
         {
@@ -33,6 +35,10 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
 
         // From here the call may reach the provider: the caller's cancellation must not cut it short.
         var result = await client.RequestReportAsync(context.Message.Report, CancellationToken.None);
+        ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.RequestReport, result.Outcome);
+        step?.SetTag(ReportSagaTags.ReportId, result.Value?.ReportId);
+        if (result.Outcome is not (BatchApiOutcome.Success or BatchApiOutcome.RateLimited or BatchApiOutcome.TransientFailure))
+            ReportSagaTelemetry.MarkFailed(step, result.Outcome.ToString());
         switch (result.Outcome)
         {
             case BatchApiOutcome.Success:

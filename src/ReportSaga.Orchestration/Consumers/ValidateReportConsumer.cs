@@ -2,6 +2,7 @@ using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -11,7 +12,10 @@ public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<V
     public async Task Consume(ConsumeContext<ValidateReport> context)
     {
         var requestId = context.Message.RequestId;
+        using var step = ReportSagaTelemetry.StartStep("report validate", requestId);
         var result = await client.ValidateAsync(context.Message.Report, context.CancellationToken);
+        ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Validate, result.Outcome);
+        step?.SetTag(ReportSagaTags.EstimatedCredits, result.Value?.EstimatedCredits);
 
         switch (result.Outcome)
         {
@@ -24,6 +28,7 @@ public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<V
                 });
                 break;
             case BatchApiOutcome.Invalid:
+                ReportSagaTelemetry.MarkFailed(step, ReportFailureReasons.Invalid);
                 await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Invalid, Errors = result.Errors });
                 break;
             case BatchApiOutcome.Unauthorized:

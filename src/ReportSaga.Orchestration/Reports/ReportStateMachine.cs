@@ -8,6 +8,7 @@ using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Reports;
 
@@ -72,10 +73,10 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(Requested, context => context.Message.Problem is not null)
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.Invalid, [context.Message.Problem!]))
-                .Publish(context => Failure(context.Saga))
-                .TransitionTo(Failed),
+                .EndAsFailed(this),
             When(Requested, context => context.Message.Problem is null)
                 .Then(context => Accept(context.Saga, context.Message))
+                .Then(_ => ReportSagaTelemetry.RecordReportStarted())
                 .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId })
                 .Publish(context => new ValidateReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) })
                 .TransitionTo(Validating));
@@ -85,15 +86,14 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
                     [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
-                .Publish(context => Failure(context.Saga))
-                .Unschedule(Deadline)
-                .TransitionTo(Failed),
+                .EndAsFailed(this),
             When(Validated, context => !IsOverBudget(context.Saga, context.Message))
                 .Then(context =>
                 {
                     context.Saga.EstimatedCredits = context.Message.EstimatedCredits;
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
+                    ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
                 })
                 .Publish(context => new RequestSubmissionSlot { RequestId = context.Saga.CorrelationId })
                 .TransitionTo(Queued),
@@ -145,6 +145,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.UsedQuota = context.Message.UsedQuota;
                     context.Saga.CompletedAt = completedAt;
                     Touch(context.Saga);
+                    if (context.Saga.UsedQuota is { } used)
+                        ReportSagaTelemetry.RecordCreditsUsed(used);
+                    RecordFinished(context.Saga);
                 })
                 .Publish(context => new ReportCompleted
                 {
@@ -297,6 +300,13 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.UpdatedAt = now;
     }
 
+    private static void RecordFinished(ReportState saga) =>
+        ReportSagaTelemetry.RecordReportFinished(
+            saga.FailureReason is null ? ReportOutcomes.Completed : ReportOutcomes.Failed,
+            saga.FailureReason,
+            saga.UpdatedAt - saga.CreatedAt,
+            saga.PollCount);
+
     private void Touch(ReportState saga) => saga.UpdatedAt = _time.GetUtcNow();
 
     private void SetFailure(ReportState saga, string reason, IReadOnlyList<string> errors)
@@ -354,7 +364,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.UpdatedAt,
     };
 
-    /// <summary>The common end of every failure after acceptance: stop the timers, free the slot, tell subscribers.</summary>
+    /// <summary>The common end of every failure: stop the timers, free the slot if the report holds or awaits one, tell subscribers.</summary>
     internal EventActivityBinder<ReportState, T> EndAsFailed<T>(EventActivityBinder<ReportState, T> binder)
         where T : class =>
         binder
@@ -362,6 +372,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 then => then.Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId }))
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
+            .Then(context => RecordFinished(context.Saga))
             .Publish(context => Failure(context.Saga))
             .TransitionTo(Failed);
 

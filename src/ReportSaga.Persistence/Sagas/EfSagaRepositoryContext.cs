@@ -17,14 +17,16 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
     private readonly ConsumeContext<TMessage> _consumeContext;
     private readonly ReportSagaDbContext _dbContext;
     private readonly ISagaConsumeContextFactory<ReportSagaDbContext, TSaga> _factory;
+    private readonly IDbTransactionScope? _scope;
 
     // The state machine may save from several activities; EF contexts are not thread-safe.
     private readonly SemaphoreSlim _inUse = new(1);
 
     public EfSagaRepositoryContext(ReportSagaDbContext dbContext, ConsumeContext<TMessage> consumeContext,
-        ISagaConsumeContextFactory<ReportSagaDbContext, TSaga> factory)
+        ISagaConsumeContextFactory<ReportSagaDbContext, TSaga> factory, IDbTransactionScope? scope = null)
         : base(consumeContext, dbContext)
     {
+        _scope = scope;
         _dbContext = dbContext;
         _consumeContext = consumeContext;
         _factory = factory;
@@ -37,6 +39,9 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Insert(TSaga instance)
     {
+        if (_scope is not null && _dbContext.Provider == StorageProvider.Sqlite)
+            await _scope.HoldAsync($"saga:{typeof(TSaga).FullName}:{instance.CorrelationId:N}", CancellationToken);
+
         var entry = _dbContext.Set<TSaga>().Add(instance);
         try
         {
@@ -54,7 +59,7 @@ internal sealed class EfSagaRepositoryContext<TSaga, TMessage> :
 
     public async Task<SagaConsumeContext<TSaga, TMessage>> Load(Guid correlationId)
     {
-        var instance = await SagaRowLoader<TSaga>.LoadAsync(_dbContext, correlationId, CancellationToken);
+        var instance = await SagaRowLoader<TSaga>.LoadAsync(_dbContext, correlationId, CancellationToken, _scope);
         return instance is null
             ? default!
             : await _factory.CreateSagaConsumeContext(_dbContext, _consumeContext, instance, SagaConsumeContextMode.Load);

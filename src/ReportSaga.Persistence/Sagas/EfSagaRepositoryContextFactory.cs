@@ -36,7 +36,7 @@ public sealed class EfSagaRepositoryContextFactory<TSaga> :
     {
         if (context.TryGetPayload(out IDbTransactionScope? scope))
         {
-            using var shared = new EfSagaRepositoryContext<TSaga, T>(scope.DbContext, context, _consumeContextFactory);
+            using var shared = new EfSagaRepositoryContext<TSaga, T>(scope.DbContext, context, _consumeContextFactory, scope);
             await next.Send(shared);
             return;
         }
@@ -52,7 +52,7 @@ public sealed class EfSagaRepositoryContextFactory<TSaga> :
     public async Task SendQuery<T>(ConsumeContext<T> context, ISagaQuery<TSaga> query, IPipe<SagaRepositoryQueryContext<TSaga, T>> next)
         where T : class
     {
-        async Task Run(ReportSagaDbContext dbContext)
+        async Task Run(ReportSagaDbContext dbContext, IDbTransactionScope? transactionScope)
         {
             // Find the ids first, then lock each row: a lock over the whole filter would lock more than it matches.
             var ids = await dbContext.Set<TSaga>().AsNoTracking().Where(query.FilterExpression)
@@ -60,17 +60,17 @@ public sealed class EfSagaRepositoryContextFactory<TSaga> :
 
             var instances = new List<TSaga>(ids.Count);
             foreach (var id in ids)
-                if (await SagaRowLoader<TSaga>.LoadAsync(dbContext, id, context.CancellationToken) is { } instance)
+                if (await SagaRowLoader<TSaga>.LoadAsync(dbContext, id, context.CancellationToken, transactionScope) is { } instance)
                     instances.Add(instance);
 
-            using var repositoryContext = new EfSagaRepositoryContext<TSaga, T>(dbContext, context, _consumeContextFactory);
+            using var repositoryContext = new EfSagaRepositoryContext<TSaga, T>(dbContext, context, _consumeContextFactory, transactionScope);
             await next.Send(new LoadedSagaRepositoryQueryContext<TSaga, T>(repositoryContext, instances));
         }
 
         if (context.TryGetPayload(out IDbTransactionScope? scope))
-            await Run(scope.DbContext);
+            await Run(scope.DbContext, scope);
         else
-            await TransactionRunner.RunAsync(_dbContext, () => Run(_dbContext), context.CancellationToken);
+            await TransactionRunner.RunAsync(_dbContext, () => Run(_dbContext, null), context.CancellationToken);
     }
 
     /// <inheritdoc />

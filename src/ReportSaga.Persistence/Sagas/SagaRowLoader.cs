@@ -17,8 +17,12 @@ internal static class SagaRowLoader<TSaga>
 {
     private static readonly ConcurrentDictionary<Type, string> LockStatements = new();
 
-    public static async Task<TSaga?> LoadAsync(ReportSagaDbContext context, Guid correlationId, CancellationToken cancellationToken)
+    public static async Task<TSaga?> LoadAsync(ReportSagaDbContext context, Guid correlationId, CancellationToken cancellationToken,
+        IDbTransactionScope? scope = null)
     {
+        if (context.Provider == StorageProvider.Sqlite && scope is not null)
+            await scope.HoldAsync($"saga:{typeof(TSaga).FullName}:{correlationId:N}", cancellationToken);
+
         if (context.Provider == StorageProvider.Postgres && context.Database.CurrentTransaction is not null)
         {
             var sql = LockStatements.GetOrAdd(context.GetType(), _ => BuildLockStatement(context));

@@ -8,4 +8,10 @@ namespace ReportSaga.Persistence.Storage;
 internal interface IDbTransactionScope
 {
     ReportSagaDbContext DbContext { get; }
+
+    /// <summary>
+    /// Serialises work on one saga instance until the scope commits. PostgreSQL locks the row itself
+    /// (<c>FOR UPDATE</c>); SQLite, whose scope holds no transaction while the consumer runs, uses an in-process lock.
+    /// </summary>
+    Task HoldAsync(string key, CancellationToken cancellationToken);
 }

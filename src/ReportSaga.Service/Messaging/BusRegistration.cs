@@ -1,5 +1,6 @@
 using MassTransit;
 using ReportSaga.Orchestration;
+using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Scheduling;
 using ReportSaga.Service.Hosting;
@@ -25,12 +26,15 @@ public static class BusRegistration
             x.AddDurableMessageScheduler();
             configureBus?.Invoke(x);
 
-            // Retry outside the outbox: a failed attempt's messages are discarded, and concurrency conflicts on the
+            // The transactional outbox and inbox: what a consumer or the saga publishes, sends or schedules is stored
+            // with its state change and delivered after the commit; a redelivered message is not consumed twice.
+            // Retry sits outside it, so a failed attempt's messages are discarded and concurrency conflicts on the
             // saga store are retried against fresh state.
+            x.AddReportSagaOutbox(o => o.ApplyToAllEndpoints = false);
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
-                endpoint.UseInMemoryOutbox(context);
+                endpoint.UseReportSagaOutbox(context);
             });
 
             if (parts.RabbitMq is { } amqp)

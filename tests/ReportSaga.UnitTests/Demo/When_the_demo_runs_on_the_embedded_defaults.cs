@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using ReportSaga.Service.Demo;
 using Spectre.Console;
 
@@ -28,7 +29,8 @@ public sealed class When_the_demo_runs_on_the_embedded_defaults
             Assert.True(exitCode == 0, text);
             Assert.Contains("bus=in-memory storage=sqlite", text, StringComparison.Ordinal);
             Assert.Contains("batch-api=embedded-simulator", text, StringComparison.Ordinal);
-            Assert.Contains("success: requested → validated → submitted → pending → processing → completed → ReportCompleted", text, StringComparison.Ordinal);
+            // Whether a poll lands inside the short processing window is timing: the path may skip "processing".
+            Assert.True(Regex.IsMatch(text, "success: requested → validated → submitted( → pending)?( → processing)? → completed → ReportCompleted"), text);
             Assert.Contains("internal_error → retry", text, StringComparison.Ordinal);
             Assert.Contains("over budget: requested → validated → ReportFailed(credit_budget_exceeded)", text, StringComparison.Ordinal);
             Assert.Contains("invalid request: requested → ReportFailed(invalid)", text, StringComparison.Ordinal);

@@ -27,16 +27,22 @@ public sealed class When_more_reports_arrive_than_may_be_in_flight : ReportSagaT
         Assert.Equal(2, maxSeen);
         Assert.All(ids, id => Assert.IsType<ReportCompleted>(Assert.Single(Harness.TerminalEvents(id))));
         var submissionOrder = Harness.Bus.Published.Select<ReportSubmitted>().Select(m => m.Context.Message.RequestId).ToList();
-        Assert.Equal(ids, submissionOrder);
+        // The first two go at once (their order is a race between two consumers); the rest go in arrival order.
+        Assert.Equal(ids.Take(2).ToHashSet(), submissionOrder.Take(2).ToHashSet());
+        Assert.Equal(ids.Skip(2), submissionOrder.Skip(2));
         Assert.Equal(6, Harness.Calls(SimulatorEndpoint.RequestReport));
     }
 
     [Fact]
     public async Task A_report_cancelled_while_queued_gives_up_its_place_and_is_never_submitted()
     {
+        // One at a time, so that arrival order at the gate is the order written here.
         var first = await Harness.RequestAsync("slot holder 1 [sim:time=10m]");
+        await Harness.SettleAsync();
         var second = await Harness.RequestAsync("slot holder 2 [sim:time=10m]");
+        await Harness.SettleAsync();
         var queued = await Harness.RequestAsync("queued then cancelled");
+        await Harness.SettleAsync();
         var last = await Harness.RequestAsync("goes when a slot frees");
         await Harness.AdvanceUntilAsync(() => Harness.Calls(SimulatorEndpoint.RequestReport) == 2, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), "two submitted");
 

@@ -1,0 +1,92 @@
+using MassTransit;
+using MassTransit.Middleware;
+using MassTransit.Middleware.Outbox;
+using Microsoft.EntityFrameworkCore;
+using ReportSaga.Persistence.Storage;
+
+namespace ReportSaga.Persistence.Outbox;
+
+/// <summary>
+/// The consume context inside the outbox: everything the consumer or saga sends, publishes or schedules becomes an
+/// <see cref="OutboxMessage"/> row on the shared DbContext (core's proxy swaps the send, publish and scheduler
+/// providers), and the inbox row records consumption and delivery.
+/// </summary>
+internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>, IDbTransactionScope
+    where TMessage : class
+{
+    private readonly ReportSagaDbContext _db;
+    private readonly InboxState _inbox;
+    private readonly HeldLocks _locks;
+    private readonly TimeProvider _time;
+    private readonly object _addLock = new();
+
+    public EfOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
+        ReportSagaDbContext db, InboxState inbox, HeldLocks locks, TimeProvider time)
+        : base(context, options, provider)
+    {
+        _db = db;
+        _inbox = inbox;
+        _locks = locks;
+        _time = time;
+    }
+
+    public ReportSagaDbContext DbContext => _db;
+
+    public Task HoldAsync(string key, CancellationToken cancellationToken) => _locks.HoldAsync(key, cancellationToken);
+
+    public override Guid? MessageId => _inbox.MessageId;
+    public override bool ContinueProcessing { get; set; } = true;
+    public override bool IsMessageConsumed => _inbox.Consumed.HasValue;
+    public override bool IsOutboxDelivered => _inbox.Delivered.HasValue;
+    public override int ReceiveCount => _inbox.ReceiveCount;
+    public override long? LastSequenceNumber => _inbox.LastSequenceNumber;
+
+    public override async Task SetConsumed()
+    {
+        _inbox.Consumed = Now;
+        await _db.SaveChangesAsync(CancellationToken);
+    }
+
+    public override async Task SetDelivered()
+    {
+        _inbox.Delivered = Now;
+        await _db.SaveChangesAsync(CancellationToken);
+    }
+
+    public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
+    {
+        var last = _inbox.LastSequenceNumber ?? 0;
+        var rows = await _db.OutboxMessages.AsNoTracking()
+            .Where(x => x.InboxMessageId == _inbox.MessageId && x.InboxConsumerId == _inbox.ConsumerId && x.SequenceNumber > last)
+            .OrderBy(x => x.SequenceNumber)
+            .Take(Options.MessageDeliveryLimit + 1)
+            .ToListAsync(CancellationToken);
+        foreach (var row in rows)
+            row.Deserialize(SerializerContext);
+        return rows.Cast<OutboxMessageContext>().ToList();
+    }
+
+    public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
+    {
+        _inbox.LastSequenceNumber = message.SequenceNumber;
+        return Task.CompletedTask;
+    }
+
+    public override Task RemoveOutboxMessages() =>
+        _db.OutboxMessages
+            .Where(x => x.InboxMessageId == _inbox.MessageId && x.InboxConsumerId == _inbox.ConsumerId)
+            .ExecuteDeleteAsync(CancellationToken);
+
+    public override Task AddSend<T>(SendContext<T> context)
+    {
+        var row = OutboxMessageFactory.Create(context, SerializerContext, Now);
+        row.InboxMessageId = _inbox.MessageId;
+        row.InboxConsumerId = _inbox.ConsumerId;
+        // Publishes may run concurrently within one consume; a DbContext may not.
+        lock (_addLock)
+            _db.OutboxMessages.Add(row);
+        return Task.CompletedTask;
+    }
+
+    private DateTime Now => _time.GetUtcNow().UtcDateTime;
+}

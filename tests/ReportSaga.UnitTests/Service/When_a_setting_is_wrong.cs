@@ -1,0 +1,77 @@
+using System.Diagnostics;
+
+namespace ReportSaga.UnitTests.Service;
+
+/// <summary>The service process, started as an operator would, with one bad setting each time.</summary>
+public sealed class When_a_setting_is_wrong
+{
+    [Theory]
+    [InlineData("Polling__InitialInterval", "00:00:00", "Polling__InitialInterval")]
+    [InlineData("Submission__MaxInFlight", "0", "Submission__MaxInFlight")]
+    [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
+    [InlineData("BatchApi__BaseUrl", "https://api.example.test", "BatchApi__ApiKey")]
+    [InlineData("ConnectionStrings__Postgres", "Host=db;Password=hunter2-secret;Frobnicate=1", "ConnectionStrings__Postgres")]
+    public async Task Start_up_stops_with_a_message_naming_the_key_and_no_secret(string key, string value, string named)
+    {
+        var (exitCode, output) = await RunServiceAsync(new() { [key] = value });
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"ReportSaga cannot start: ", output, StringComparison.Ordinal);
+        Assert.Contains(named, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("hunter2-secret", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal); // no stack trace for an operator's mistake
+    }
+
+    [Theory]
+    [InlineData("ConnectionStrings__RabbitMq")]
+    [InlineData("ConnectionStrings__Postgres")]
+    [InlineData("BatchApi__BaseUrl")]
+    public async Task In_production_a_missing_part_is_an_error_not_a_silent_fallback(string missing)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__RabbitMq"] = "amqp://guest:guest@127.0.0.1:1/",
+            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x",
+            ["BatchApi__BaseUrl"] = "https://api.example.test",
+            ["BatchApi__ApiKey"] = "key",
+        };
+        settings.Remove(missing);
+
+        var (exitCode, output) = await RunServiceAsync(settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains($"Setting {missing} is required in Production", output, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "ReportSaga.Service.dll"), "--urls", "http://127.0.0.1:0" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetTempPath(),
+        };
+        start.Environment["Storage__SqlitePath"] = Path.Combine(Path.GetTempPath(), $"reportsaga-settings-{Guid.NewGuid():N}.db");
+        start.Environment["DOTNET_ENVIRONMENT"] = "Development";
+        foreach (var (key, value) in environment)
+            start.Environment[key] = value;
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("The service did not stop on a bad setting within 60 s.");
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

@@ -1,0 +1,76 @@
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using ReportSaga.Orchestration.Reports;
+using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Persistence;
+using ReportSaga.Persistence.Sagas;
+using ReportSaga.Persistence.Storage;
+
+namespace ReportSaga.Testing.Persistence;
+
+/// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository.</summary>
+internal sealed class PersistenceTestHost : IAsyncDisposable
+{
+    private PersistenceTestHost(ServiceProvider provider)
+    {
+        Provider = provider;
+        Harness = provider.GetRequiredService<ITestHarness>();
+    }
+
+    public ServiceProvider Provider { get; }
+    public ITestHarness Harness { get; }
+    public ConflictInjector Conflicts => Provider.GetRequiredService<ConflictInjector>();
+
+    public static async Task<PersistenceTestHost> StartAsync(StorageSettings settings,
+        Action<IBusRegistrationConfigurator>? configureBus = null,
+        Action<IServiceCollection>? configureServices = null,
+        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null,
+        bool storageRetry = true)
+    {
+        var services = new ServiceCollection();
+        services.AddLogging(b => { if (Environment.GetEnvironmentVariable("REPORTSAGA_TEST_LOG") == "1") b.AddSimpleConsole(); b.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); });
+        services.AddReportSagaPersistence(settings);
+        services.AddSingleton<ConflictInjector>();
+        configureServices?.Invoke(services);
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.DisableUsageTelemetry();
+            x.AddSagaStateMachine<TestReportStateMachine, ReportState>().EfCoreRepository();
+            x.AddSagaStateMachine<TestGateStateMachine, SubmissionGateState>().EfCoreRepository();
+            if (storageRetry)
+                x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
+            configureBus?.Invoke(x);
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.ConcurrentMessageLimit = 16;
+                configureTransport?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
+        await ReportSagaDatabase.MigrateAsync(provider);
+        var host = new PersistenceTestHost(provider);
+        await host.Harness.Start();
+        return host;
+    }
+
+    public async Task<T> QueryAsync<T>(Func<ReportSagaDbContext, Task<T>> query)
+    {
+        await using var scope = Provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+        return await query(db);
+    }
+
+    public Task<ReportState?> FindReportAsync(Guid id) =>
+        QueryAsync(db => db.Reports.AsNoTracking().SingleOrDefaultAsync(x => x.CorrelationId == id));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Harness.Stop();
+        await Provider.DisposeAsync();
+    }
+}
