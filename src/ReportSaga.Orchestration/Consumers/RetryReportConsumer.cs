@@ -30,7 +30,22 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
                 await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
                 break;
             case BatchApiOutcome.Invalid:
-                // The provider will not retry this report: it cannot recover.
+                // Refused. A repeated call (a redelivery after a crash, say) is refused because the first one worked
+                // and the report has moved on: then carry on from its current status instead of failing it.
+                var status = await client.GetStatusAsync(message.ReportId, context.CancellationToken);
+                ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, status.Outcome);
+                if (status.IsSuccess && ProviderStatuses.Normalize(status.Value!.Status) != ProviderStatuses.InternalError)
+                {
+                    await context.Publish(new ReportRetryAccepted
+                    {
+                        RequestId = message.RequestId,
+                        ReportId = message.ReportId,
+                        Status = ProviderStatuses.Normalize(status.Value.Status),
+                    });
+                    break;
+                }
+
+                // Still in internal_error and the provider will not retry it: it cannot recover.
                 await context.Publish(new ReportRejected
                 {
                     RequestId = message.RequestId,

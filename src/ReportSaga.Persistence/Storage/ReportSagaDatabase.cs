@@ -6,14 +6,42 @@ namespace ReportSaga.Persistence.Storage;
 /// <summary>Schema operations: apply the migrations, and check that the database's migrations match the code's.</summary>
 public static class ReportSagaDatabase
 {
+    /// <summary>Any fixed number: the key of the PostgreSQL advisory lock that serialises migrations across instances.</summary>
+    private const long MigrationLockKey = 0x5265_706F_7274_5347; // "ReportSG"
+
     /// <summary>
     /// Applies every pending migration of the configured provider (creating the SQLite file or the tables as
-    /// needed). Safe to run from several instances at once: EF Core takes a migration lock.
+    /// needed). Safe to run from several instances at once: on PostgreSQL the whole run holds a session-level
+    /// advisory lock (EF Core's own lock covers each migration's transaction, not the run, so two instances
+    /// starting together could otherwise both apply the same later migration).
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var context = services.GetRequiredService<IReportSagaDbContextFactory>().CreateDbContext();
-        await context.Database.MigrateAsync(cancellationToken);
+        if (context.Provider != StorageProvider.Postgres)
+        {
+            await context.Database.MigrateAsync(cancellationToken);
+            return;
+        }
+
+        // The lock belongs to the session: keep one connection open for the lock, the migrations and the unlock.
+        await context.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
+            try
+            {
+                await context.Database.MigrateAsync(cancellationToken);
+            }
+            finally
+            {
+                await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await context.Database.CloseConnectionAsync();
+        }
     }
 
     /// <summary>Compares the migrations applied to the database with those this build carries.</summary>

@@ -1,5 +1,6 @@
 using MassTransit;
 using ReportSaga.Orchestration;
+using ReportSaga.Orchestration.Consumers;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Scheduling;
@@ -33,7 +34,12 @@ public static class BusRegistration
             x.AddReportSagaOutbox(o => o.ApplyToAllEndpoints = false);
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100)));
+                endpoint.UseMessageRetry(r =>
+                {
+                    r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+                    // A request that cannot be tied to a report never gets better: straight to the error queue.
+                    r.Ignore<InvalidReportRequestException>();
+                });
                 endpoint.UseReportSagaOutbox(context);
             });
 

@@ -15,10 +15,14 @@ public sealed class ReceiveActivity : IReceiveObserver
     {
         var deadline = DateTime.UtcNow + limit;
         var lastStarted = -1L;
+        var quietChecks = 0;
         while (DateTime.UtcNow < deadline)
         {
+            // Quiet for three checks in a row: on a loaded machine the hop from one message to the next can
+            // take longer than one check's pause.
             var started = Interlocked.Read(ref _started);
-            if (started == Interlocked.Read(ref _finished) && started == lastStarted)
+            quietChecks = started == Interlocked.Read(ref _finished) && started == lastStarted ? quietChecks + 1 : 0;
+            if (quietChecks >= 3)
                 return;
             lastStarted = started;
             await Task.Delay(25);

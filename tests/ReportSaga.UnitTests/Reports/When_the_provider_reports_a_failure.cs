@@ -21,6 +21,21 @@ public sealed class When_a_report_fails_with_internal_error : ReportSagaTest
     }
 
     [Fact]
+    public async Task A_repeated_retry_call_refused_because_the_first_worked_does_not_fail_the_report()
+    {
+        var requestId = await Harness.RequestAsync("flaky [sim:internal_error]");
+        await Harness.AdvanceUntilAsync(() => Harness.Calls(SimulatorEndpoint.Retry) == 1, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "first retry");
+        var reportId = Harness.Published<ReportSubmitted>(requestId, m => m.RequestId).Single().ReportId;
+
+        // The same command again, as a redelivery after a crash between the call and its commit would bring it.
+        await Harness.Bus.Bus.Publish(new RetryReport { RequestId = requestId, ReportId = reportId });
+
+        Assert.IsType<ReportCompleted>(await Harness.RunToEndAsync(requestId));
+        Assert.Equal(2, Harness.Calls(SimulatorEndpoint.Retry));
+        Assert.False(Harness.AnyFaults());
+    }
+
+    [Fact]
     public async Task After_max_retries_it_fails_with_retries_exhausted()
     {
         var requestId = await Harness.RequestAsync("broken [sim:internal_error=10]");
