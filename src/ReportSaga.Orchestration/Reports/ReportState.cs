@@ -53,6 +53,12 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Token of the scheduled deadline.</summary>
     public Guid? DeadlineTokenId { get; set; }
 
+    /// <summary>
+    /// The W3C trace parent of the report's request, so steps started by another report's message (a submission
+    /// slot freed by someone else's completion) still join this report's trace.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? SubmittedAt { get; set; }

@@ -110,7 +110,13 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
-                .Publish(context => new SubmitReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) })
+                .ThenAsync(async context =>
+                {
+                    // The grant arrives in the trace of the report whose end freed the slot: submit under this
+                    // report's own trace, so an operator still sees one trace per report.
+                    using var step = ReportSagaTelemetry.StartStepUnder(context.Saga.TraceParent, "report slot-granted", context.Saga.CorrelationId);
+                    await context.Publish(new SubmitReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) });
+                })
                 .TransitionTo(Submitting));
 
         During(Submitting,
@@ -296,6 +302,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.Report = message.Report is { ValueKind: JsonValueKind.Object } report ? report.GetRawText() : "{}";
         saga.MaxCredits = message.MaxCredits;
         saga.RequestedBy = message.RequestedBy;
+        saga.TraceParent = System.Diagnostics.Activity.Current?.Id;
         saga.CreatedAt = now;
         saga.UpdatedAt = now;
     }

@@ -93,6 +93,22 @@ public static class ReportSagaTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// Starts a step span under a stored W3C trace parent rather than the current activity: for a step of one
+    /// report that another report's message set off. Falls back to <see cref="StartStep"/> without a valid parent.
+    /// </summary>
+    public static Activity? StartStepUnder(string? traceParent, string name, Guid requestId, string? reportId = null)
+    {
+        if (traceParent is null || !ActivityContext.TryParse(traceParent, null, out var parent))
+            return StartStep(name, requestId, reportId);
+
+        var activity = ActivitySource.StartActivity(name, ActivityKind.Internal, parent);
+        activity?.SetTag(ReportSagaTags.RequestId, requestId.ToString());
+        if (reportId is not null)
+            activity?.SetTag(ReportSagaTags.ReportId, reportId);
+        return activity;
+    }
+
     /// <summary>Marks a step span as failed with a ReportFailureReasons value (no secret may be in <paramref name="description"/>).</summary>
     public static void MarkFailed(Activity? activity, string reason, string? description = null)
     {

@@ -19,6 +19,7 @@ internal static class ReportStateMap
         report.Property(x => x.ReportId).HasMaxLength(128);
         report.Property(x => x.ProviderStatus).HasMaxLength(64);
         report.Property(x => x.FailureReason).HasMaxLength(128);
+        report.Property(x => x.TraceParent).HasMaxLength(128);
         report.HasIndex(x => x.CurrentState);
         report.HasIndex(x => x.ReportId);
     }

@@ -62,13 +62,15 @@ public sealed class ObservedReportService : IAsyncDisposable
     public ReportOutcomes Outcomes => _publisher!.Get<ReportOutcomes>();
 
     /// <param name="logLevel">The service's minimum log level (every record at or above it is exported).</param>
+    /// <param name="extraSettings">More service settings, e.g. <c>Submission:MaxInFlight</c>.</param>
     public static async Task<ObservedReportService> StartAsync(
-        OtlpReceiverFixture receiver, InfrastructureFixture infrastructure, string logLevel = "Information")
+        OtlpReceiverFixture receiver, InfrastructureFixture infrastructure, string logLevel = "Information",
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
         var observed = new ObservedReportService(receiver);
         try
         {
-            await observed.StartAsync(infrastructure, logLevel);
+            await observed.StartAsync(infrastructure, logLevel, extraSettings);
             return observed;
         }
         catch
@@ -78,7 +80,7 @@ public sealed class ObservedReportService : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(InfrastructureFixture infrastructure, string logLevel)
+    private async Task StartAsync(InfrastructureFixture infrastructure, string logLevel, IReadOnlyDictionary<string, string?>? extraSettings)
     {
         // A virtual host and database of its own: a service stopped mid-way by an earlier test leaves messages and rows.
         _infrastructure = await infrastructure.CreateIsolatedAsync();
@@ -98,6 +100,8 @@ public sealed class ObservedReportService : IAsyncDisposable
             ["Logging:LogLevel:Default"] = logLevel,
             ["Logging:LogLevel:Microsoft.AspNetCore"] = logLevel,
         };
+        foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
+            settings[key] = value;
 
         // AddServiceDefaults and the host's wiring read their settings while Program runs: host settings reach them.
         _service = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>

@@ -101,6 +101,11 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("submitted_at");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
                     b.Property<DateTimeOffset>("UpdatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("updated_at");
