@@ -42,7 +42,9 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
         switch (result.Outcome)
         {
             case BatchApiOutcome.Success:
-                await ledger.RecordSubmittedAsync(requestId, result.Value!.ReportId, CancellationToken.None);
+                // The provider has the report now: losing this record would end it as submission_uncertain on a
+                // redelivery, so a brief database outage is waited out here.
+                await WithRetries(() => ledger.RecordSubmittedAsync(requestId, result.Value!.ReportId, CancellationToken.None));
                 await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = result.Value.ReportId });
                 break;
             case BatchApiOutcome.OutcomeUnknown:
@@ -62,6 +64,22 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
                 await context.Publish(CallOutcomes.Deferred(requestId, "request-report", result));
                 break;
+        }
+    }
+
+    private static async Task WithRetries(Func<Task> write)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await write();
+                return;
+            }
+            catch (Exception exception) when (attempt < 5 && exception is not OperationCanceledException)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
+            }
         }
     }
 
