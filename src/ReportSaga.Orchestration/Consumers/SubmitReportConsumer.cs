@@ -44,8 +44,9 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
             case BatchApiOutcome.Success:
                 // The provider has the report now: losing this record would end it as submission_uncertain on a
                 // redelivery, so a brief database outage is waited out here.
-                await WithRetries(() => ledger.RecordSubmittedAsync(requestId, result.Value!.ReportId, CancellationToken.None));
-                await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = result.Value.ReportId });
+                var reportId = result.Value!.ReportId;
+                await WithRetries(() => ledger.RecordSubmittedAsync(requestId, reportId, CancellationToken.None));
+                await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = reportId });
                 break;
             case BatchApiOutcome.OutcomeUnknown:
                 await ledger.RecordUncertainAsync(requestId, CancellationToken.None);
