@@ -33,11 +33,11 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsume
                 });
                 break;
             case BatchApiOutcome.Unauthorized:
-                await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(message.RequestId, ReportFailureReasons.Unauthorized, result));
                 break;
             case BatchApiOutcome.Invalid:
                 // The provider no longer knows the report id: polling on would never end.
-                await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.BadRequest, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(message.RequestId, ReportFailureReasons.BadRequest, result));
                 break;
             default:
                 await context.Publish(CallOutcomes.Deferred(message.RequestId, "status", result));

@@ -27,7 +27,7 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
                 });
                 break;
             case BatchApiOutcome.Unauthorized:
-                await context.Publish(new ReportRejected { RequestId = message.RequestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(message.RequestId, ReportFailureReasons.Unauthorized, result));
                 break;
             case BatchApiOutcome.Invalid:
                 // Refused. A repeated call (a redelivery after a crash, say) is refused because the first one worked

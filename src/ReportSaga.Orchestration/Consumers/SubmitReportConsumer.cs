@@ -54,11 +54,11 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
                 break;
             case BatchApiOutcome.Invalid:
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
-                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.BadRequest, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.BadRequest, result));
                 break;
             case BatchApiOutcome.Unauthorized:
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
-                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.Unauthorized, result));
                 break;
             default:
                 // Rate limited, refused or a provider fault: nothing was created, so the saga may submit again later.

@@ -29,10 +29,10 @@ public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<V
                 break;
             case BatchApiOutcome.Invalid:
                 ReportSagaTelemetry.MarkFailed(step, ReportFailureReasons.Invalid);
-                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Invalid, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.Invalid, result));
                 break;
             case BatchApiOutcome.Unauthorized:
-                await context.Publish(new ReportRejected { RequestId = requestId, Reason = ReportFailureReasons.Unauthorized, Errors = result.Errors });
+                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.Unauthorized, result));
                 break;
             default:
                 await context.Publish(CallOutcomes.Deferred(requestId, "validate", result));
