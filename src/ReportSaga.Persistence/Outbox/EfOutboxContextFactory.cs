@@ -8,20 +8,30 @@ using ReportSaga.Persistence.Storage;
 namespace ReportSaga.Persistence.Outbox;
 
 /// <summary>
-/// Core MassTransit's outbox engine on <see cref="ReportSagaDbContext"/>. Each consumed message runs as a loop of
-/// short transactions driven by core's <c>OutboxMessagePipe</c>: (1) insert the inbox row for (message id, consumer);
-/// (2) lock it, consume, and commit the state changes, the outgoing messages and "consumed" together; (3) lock it,
-/// send the stored messages, commit "delivered"; (4) remove the sent rows. A redelivered message that finds its row
-/// consumed skips the consumer and only delivers. The lock is real: PostgreSQL <c>SELECT … FOR UPDATE</c> under READ
-/// COMMITTED (a duplicate waits, then sees "consumed"); SQLite, one instance only, an in-process lock per inbox key,
-/// with the consumer's saves collected and written in one short transaction at the end.
+/// Core MassTransit's outbox engine on <see cref="ReportSagaDbContext"/>. Each consumed message runs as two short
+/// transactions: (1) insert the inbox row for (message id, consumer); (2) lock it, consume (core's
+/// <c>OutboxMessagePipe</c> runs the consumer), and commit the state changes, the outgoing messages and "consumed"
+/// together. The consume then ends and its messages are handed to the <see cref="OutboxDeliveryService"/>, which sends
+/// them off the consumer's path (core would send them in the consume itself; with RabbitMQ.Client 7 a consume that
+/// waits on the broker can keep the receive endpoint from ever reconnecting). A redelivered message that finds its
+/// row consumed skips the consumer and is only handed over again if still undelivered. The lock is real: PostgreSQL
+/// <c>SELECT … FOR UPDATE</c> under READ COMMITTED (a duplicate waits, then sees "consumed"); SQLite, one instance
+/// only, an in-process lock per inbox key, with the consumer's saves collected and written in one short transaction.
 /// </summary>
 internal sealed class EfOutboxContextFactory(
     ReportSagaDbContext db,
     IServiceProvider provider,
     IOptions<ReportSagaOutboxOptions> options,
+    OutboxDeliveryService deliveries,
     TimeProvider time) : IOutboxContextFactory<ReportSagaDbContext>
 {
+    private enum Lap
+    {
+        Again,
+        Done,
+        DoneDeliveryPending,
+    }
+
     private const string InboxLockSql =
         "SELECT * FROM inbox_state WHERE message_id = {0} AND consumer_id = {1} FOR UPDATE";
 
@@ -29,14 +39,19 @@ internal sealed class EfOutboxContextFactory(
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? IdFromBody(context.ReceiveContext);
+        var started = time.GetTimestamp();
 
-        var continueProcessing = true;
-        while (continueProcessing)
-            continueProcessing = await ExecuteAsync(context, consumeOptions, next, messageId);
+        var lap = Lap.Again;
+        while (lap == Lap.Again)
+            lap = await ExecuteAsync(context, consumeOptions, next, messageId, started);
+
+        // After the locks are released, so the worker can take the row at once.
+        if (lap == Lap.DoneDeliveryPending)
+            deliveries.DeliverSoon(messageId, consumeOptions.ConsumerId);
     }
 
-    private async Task<bool> ExecuteAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions,
-        IPipe<OutboxConsumeContext<T>> next, Guid messageId)
+    private async Task<Lap> ExecuteAsync<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions,
+        IPipe<OutboxConsumeContext<T>> next, Guid messageId, long started)
         where T : class
     {
         var cancellationToken = context.CancellationToken;
@@ -74,21 +89,30 @@ internal sealed class EfOutboxContextFactory(
                     ExpirationTime = context.ExpirationTime?.ToUniversalTime(),
                 });
                 await CommitAsync(transaction, cancellationToken);
-                return true;
+                return Lap.Again;
             }
 
             inbox.LockId = NewId.NextGuid();
             inbox.ReceiveCount++;
-            var wasConsumed = inbox.Consumed.HasValue;
+
+            if (inbox.Consumed.HasValue)
+            {
+                // A redelivery (or a duplicate that waited on the lock): the consumer does not run again.
+                await CommitAsync(transaction, cancellationToken);
+                // Tell MassTransit it was handled, or it would move the message to the _skipped queue.
+                if (context.ReceiveContext is { IsDelivered: false, IsFaulted: false })
+                    await context.NotifyConsumed(context, time.GetElapsedTime(started), consumeOptions.ConsumerType);
+                return inbox.Delivered.HasValue ? Lap.Done : Lap.DoneDeliveryPending;
+            }
 
             var outboxContext = new EfOutboxConsumeContext<T>(context, consumeOptions, provider, db, inbox, locks, time);
             await next.Send(outboxContext);
             await CommitAsync(transaction, cancellationToken);
 
-            if (!wasConsumed && inbox.Consumed.HasValue && options.Value.AfterConsumeCommitted is { } hook)
+            if (options.Value.AfterConsumeCommitted is { } hook)
                 await hook(messageId);
 
-            return outboxContext.ContinueProcessing;
+            return Lap.DoneDeliveryPending;
         }
         catch
         {

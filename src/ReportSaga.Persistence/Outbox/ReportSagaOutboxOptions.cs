@@ -6,25 +6,28 @@ public sealed class ReportSagaOutboxOptions
     /// <summary>Add storage-conflict message retry and the outbox to every endpoint that <c>ConfigureEndpoints</c> makes (default true).</summary>
     public bool ApplyToAllEndpoints { get; set; } = true;
 
-    /// <summary>Messages sent per delivery pass of one consumed message (the rest follow in the next pass).</summary>
-    public int MessageDeliveryLimit { get; set; } = 100;
+    /// <summary>How long one send to the broker may take before the delivery gives up and leaves it to the sweep.</summary>
+    public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long one send to the broker may take.</summary>
-    public TimeSpan MessageDeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Workers that send committed consumes' messages as they are handed over (PostgreSQL; SQLite uses one).</summary>
+    public int DeliveryConcurrency { get; set; } = 8;
 
-    /// <summary>Run the dispatcher that delivers committed-but-undelivered messages (a crash after the commit).</summary>
-    public bool RunDeliveryService { get; set; } = true;
+    /// <summary>Consumes waiting for a delivery worker; beyond this, the sweep delivers them.</summary>
+    public int HandOverCapacity { get; set; } = 10_000;
 
-    /// <summary>How often the dispatcher looks for undelivered messages.</summary>
+    /// <summary>Run the sweep that delivers committed-but-undelivered messages (a crash after the commit, a failed send).</summary>
+    public bool RunDeliverySweep { get; set; } = true;
+
+    /// <summary>How often the sweep looks for undelivered messages.</summary>
     public TimeSpan DeliveryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long after its commit a consumed message is left to its own consumer to deliver before the dispatcher
-    /// takes over (it normally delivers within milliseconds; the grace avoids contending with it).
+    /// How long after its commit a consumed message is left to the delivery workers before the sweep takes it (they
+    /// normally send within milliseconds; the grace avoids contending with them).
     /// </summary>
     public TimeSpan DeliveryGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Consumed messages handled per dispatcher transaction.</summary>
+    /// <summary>Consumed messages handled per sweep transaction.</summary>
     public int DeliveryBatchSize { get; set; } = 20;
 
     /// <summary>Run the inbox cleanup.</summary>

@@ -65,7 +65,6 @@ public static class ReportSagaOutboxRegistrationExtensions
         var options = context.GetRequiredService<IOptions<ReportSagaOutboxOptions>>().Value;
         var observer = new OutboxConsumePipeSpecificationObserver<ReportSagaDbContext>(configurator, context)
         {
-            MessageDeliveryLimit = options.MessageDeliveryLimit,
             MessageDeliveryTimeout = options.MessageDeliveryTimeout,
         };
         configurator.ConnectConsumerConfigurationObserver(observer);

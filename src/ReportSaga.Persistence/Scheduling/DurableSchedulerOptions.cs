@@ -15,6 +15,12 @@ public sealed class DurableSchedulerOptions
     /// <summary>How long a cancellation is remembered, so a schedule that arrives after its cancel is ignored.</summary>
     public TimeSpan CancellationRetention { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long one send to the broker may take before the dispatcher gives up and leaves the row for the next pass
+    /// (a publisher confirmation lost with a dropped connection is otherwise awaited forever).
+    /// </summary>
+    public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Run the dispatcher in this process (default true; tests drive it by hand).</summary>
     public bool RunDispatcher { get; set; } = true;
 

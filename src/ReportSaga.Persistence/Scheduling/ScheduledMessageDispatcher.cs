@@ -110,7 +110,7 @@ internal sealed class ScheduledMessageDispatcher(
                 {
                     await SendAsync(row, cancellationToken);
                 }
-                catch (Exception exception) when (exception is not OperationCanceledException)
+                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
                     // Keep what went out (deleted below); this row and the rest stay for the next pass.
                     logger.LogWarning(exception, "Could not send scheduled message {TokenId} to {Destination}", row.TokenId, row.Destination);
@@ -134,7 +134,12 @@ internal sealed class ScheduledMessageDispatcher(
         activity?.SetTag("messaging.message.id", row.MessageId.ToString());
         activity?.SetTag("reportsaga.scheduling.token_id", row.TokenId.ToString());
 
-        var endpoint = await bus.GetSendEndpoint(new Uri(row.Destination));
-        await endpoint.Send(new SerializedMessageBody(), new ScheduledMessageSendPipe(row), cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.SendTimeout);
+        // WaitAsync as well as the token: parts of a RabbitMQ send (a topology declare on a dying channel) do not
+        // observe it, and the dispatcher must never hang on them.
+        var endpoint = await bus.GetSendEndpoint(new Uri(row.Destination)).WaitAsync(_options.SendTimeout, cancellationToken);
+        await endpoint.Send(new SerializedMessageBody(), new ScheduledMessageSendPipe(row), timeout.Token)
+            .WaitAsync(_options.SendTimeout, cancellationToken);
     }
 }

@@ -22,7 +22,7 @@ public sealed class When_consumers_send_through_the_outbox_in_sqlite : IAsyncLif
             {
                 x.AddReportSagaOutbox(o =>
                 {
-                    o.RunDeliveryService = false;
+                    o.RunDeliverySweep = false;
                     o.RunInboxCleanup = false;
                     o.AfterConsumeCommitted = messageId =>
                     {

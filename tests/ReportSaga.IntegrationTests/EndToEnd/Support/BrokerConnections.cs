@@ -93,6 +93,21 @@ internal sealed class BrokerConnections : IDisposable
         return document.RootElement.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
     }
 
+    /// <summary>One line per queue of the virtual host: ready and unacknowledged messages and consumers, for a failed test's report.</summary>
+    public async Task<string> DescribeQueuesAsync()
+    {
+        using var queues = await GetJsonAsync($"queues/{Uri.EscapeDataString(_virtualHost)}");
+        var text = new StringBuilder();
+        foreach (var queue in queues.RootElement.EnumerateArray())
+        {
+            long Number(string name) => queue.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : -1;
+            text.AppendLine($"{queue.GetProperty("name").GetString()}: ready={Number("messages_ready")} " +
+                            $"unacked={Number("messages_unacknowledged")} consumers={Number("consumers")}");
+        }
+
+        return text.ToString();
+    }
+
     private async Task<JsonDocument> GetJsonAsync(string path)
     {
         using var response = await _http.GetAsync(path);

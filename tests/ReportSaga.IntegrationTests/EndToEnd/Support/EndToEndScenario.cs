@@ -96,7 +96,16 @@ internal sealed class EndToEndScenario : IAsyncDisposable
     /// The service's settings, every one given as in production (DOTNET_ENVIRONMENT=Production, where a missing part
     /// is a start-up error), with short polling intervals and retry delays so reports finish in seconds.
     /// </summary>
-    public Dictionary<string, string> Settings(Uri? rabbitMqUri = null) => new()
+    public Dictionary<string, string> Settings(Uri? rabbitMqUri = null)
+    {
+        var settings = DefaultSettings(rabbitMqUri);
+        // A kept full log (REPORTSAGA_E2E_LOG_DIR) is for finding out why: with MassTransit's endpoint lifecycle in it.
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("REPORTSAGA_E2E_LOG_DIR")))
+            settings["Logging__LogLevel__MassTransit"] = "Debug";
+        return settings;
+    }
+
+    private Dictionary<string, string> DefaultSettings(Uri? rabbitMqUri) => new()
     {
         ["DOTNET_ENVIRONMENT"] = "Production",
         ["ConnectionStrings__RabbitMq"] = (rabbitMqUri ?? Infrastructure.RabbitMqUri).ToString(),
@@ -212,7 +221,8 @@ internal sealed class EndToEndScenario : IAsyncDisposable
                              $"'{completed.DownloadUrl}', the provider created [{string.Join(", ", created.Select(c => c.ReportId))}]");
         }
 
-        Note("endings: " + string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}")));
+        Note("endings: " + string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}")) +
+             $"; repeated deliveries of a message already received (dropped as an inbox would): {Events.RepeatedDeliveries}");
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
         return outcomes;
     }
@@ -237,7 +247,19 @@ internal sealed class EndToEndScenario : IAsyncDisposable
         var text = new StringBuilder();
         text.AppendLine($"Reports without an end: {unfinished.Count} of {Reports.Count}.");
         if (unfinished.Count > 0)
+        {
             text.AppendLine(await Database.DescribeAsync(unfinished));
+            try
+            {
+                using var broker = await BrokerConnections.ForAsync(Infrastructure.VirtualHost);
+                text.AppendLine("-- queues (management API, refreshed every few seconds)");
+                text.AppendLine(await broker.DescribeQueuesAsync());
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                text.AppendLine($"(could not read the queues: {e.Message})");
+            }
+        }
         _output.WriteLine(text.ToString());
 
         List<ServiceProcess> processes;

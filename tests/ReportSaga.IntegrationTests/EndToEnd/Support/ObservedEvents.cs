@@ -3,12 +3,33 @@ using ReportSaga.Contracts;
 
 namespace ReportSaga.IntegrationTests.EndToEnd.Support;
 
-/// <summary>What a subscriber of the service's public events received, per report, in arrival order.</summary>
+/// <summary>
+/// What a subscriber of the service's public events received, per report, in arrival order. Like any subscriber with
+/// an inbox, it counts a message once: RabbitMQ delivers at least once, and a publish whose confirmation was lost
+/// with the connection is sent again with the same message id. A second terminal event under another message id is
+/// a second event, and the tests fail on it.
+/// </summary>
 public sealed class ObservedEvents
 {
     private readonly object _gate = new();
     private readonly Dictionary<Guid, List<object>> _ends = [];
     private readonly Dictionary<Guid, List<ReportSubmitted>> _submitted = [];
+    private readonly HashSet<Guid> _messageIds = [];
+
+    /// <summary>Deliveries dropped because their message id had been received before.</summary>
+    public int RepeatedDeliveries { get; private set; }
+
+    /// <summary>True the first time <paramref name="messageId"/> is seen (a message without an id always counts).</summary>
+    internal bool FirstDelivery(Guid? messageId)
+    {
+        lock (_gate)
+        {
+            if (messageId is not { } id || _messageIds.Add(id))
+                return true;
+            RepeatedDeliveries++;
+            return false;
+        }
+    }
 
     /// <summary>Every <see cref="ReportCompleted"/> and <see cref="ReportFailed"/> received for the report.</summary>
     public IReadOnlyList<object> EndsOf(Guid requestId)
@@ -73,19 +94,22 @@ public sealed class ObservedEventsConsumer(ObservedEvents events)
 {
     public Task Consume(ConsumeContext<ReportCompleted> context)
     {
-        events.Add(context.Message.RequestId, context.Message);
+        if (events.FirstDelivery(context.MessageId))
+            events.Add(context.Message.RequestId, context.Message);
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<ReportFailed> context)
     {
-        events.Add(context.Message.RequestId, context.Message);
+        if (events.FirstDelivery(context.MessageId))
+            events.Add(context.Message.RequestId, context.Message);
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<ReportSubmitted> context)
     {
-        events.Add(context.Message);
+        if (events.FirstDelivery(context.MessageId))
+            events.Add(context.Message);
         return Task.CompletedTask;
     }
 }

@@ -68,6 +68,14 @@ internal sealed class ServiceDatabase(string connectionString, string databaseNa
                 "SELECT request_id, state, report_id, updated_at FROM submission_ledger WHERE request_id = ANY(@ids)", requestIds);
             await AppendRowsAsync(connection, text, "submission_gate_state",
                 "SELECT current_state, holders, waiting FROM submission_gate_state", requestIds);
+            // A session idle in a transaction, or one waiting on a lock, explains a report that stopped moving.
+            await AppendRowsAsync(connection, text, "sessions on the service's database",
+                "SELECT pid, application_name, state, wait_event_type, wait_event, now() - xact_start AS in_transaction_for, " +
+                "left(query, 160) AS query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() " +
+                "ORDER BY xact_start NULLS LAST", requestIds);
+            await AppendRowsAsync(connection, text, "inbox_state not yet delivered",
+                "SELECT message_id, consumer_id, receive_count, received, consumed, delivered FROM inbox_state " +
+                "WHERE delivered IS NULL ORDER BY received LIMIT 40", requestIds);
             await AppendRowsAsync(connection, text, "scheduled_message (first 40 by due time)",
                 "SELECT token_id, due_time, cancelled, destination FROM scheduled_message ORDER BY due_time LIMIT 40", requestIds);
         }

@@ -67,7 +67,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
             start.Environment[key] = value;
         start.Environment["ASPNETCORE_URLS"] = baseAddress.GetLeftPart(UriPartial.Authority);
 
-        var output = new OutputTail();
+        var output = OutputTail.For(name);
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => output.Add("out", e.Data);
         process.ErrorDataReceived += (_, e) => output.Add("err", e.Data);
@@ -129,6 +129,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        Output.Dispose();
         return ValueTask.CompletedTask;
     }
 
