@@ -54,6 +54,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Telemetry.PersistenceTelemetry>();
         services.AddOptions<StorageStartupOptions>();
         services.AddHostedService<MigrationHostedService>();
+        services.TryAddSingleton<Retention.FinishedReportRetentionService>();
+        services.AddHostedService(provider => provider.GetRequiredService<Retention.FinishedReportRetentionService>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));

@@ -36,6 +36,8 @@ internal sealed class ReportsOptionsValidator : IValidateOptions<ReportsOptions>
             failures.Add($"Reports__RetryDelay must be positive (was {options.RetryDelay}).");
         if (options.MaxRetryDelay < options.RetryDelay)
             failures.Add($"Reports__MaxRetryDelay ({options.MaxRetryDelay}) must not be shorter than Reports__RetryDelay ({options.RetryDelay}).");
+        if (options.Retention <= TimeSpan.Zero)
+            failures.Add($"Reports__Retention must be positive (was {options.Retention}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

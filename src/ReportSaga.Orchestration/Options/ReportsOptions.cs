@@ -16,4 +16,10 @@ public sealed class ReportsOptions
 
     /// <summary>The longest wait before a retry call.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How long a finished report is kept (for <c>GET /reports/{id}</c>, <c>GetReportStatus</c> and recognising a
+    /// repeated request id) before it is removed from the database.
+    /// </summary>
+    public TimeSpan Retention { get; set; } = TimeSpan.FromDays(30);
 }

@@ -13,6 +13,7 @@ public sealed class When_saga_settings_are_wrong
     [InlineData("Polling:MaxInterval", "00:00:01", "Polling__MaxInterval")]
     [InlineData("Reports:Deadline", "-00:00:01", "Reports__Deadline")]
     [InlineData("Reports:MaxRetries", "-1", "Reports__MaxRetries")]
+    [InlineData("Reports:Retention", "00:00:00", "Reports__Retention")]
     [InlineData("Submission:MaxInFlight", "0", "Submission__MaxInFlight")]
     public void Start_up_fails_with_a_message_naming_the_key(string key, string value, string named)
     {
