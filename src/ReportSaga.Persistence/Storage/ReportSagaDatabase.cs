@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace ReportSaga.Persistence.Storage;
@@ -20,6 +22,7 @@ public static class ReportSagaDatabase
         await using var context = services.GetRequiredService<IReportSagaDbContextFactory>().CreateDbContext();
         if (context.Provider != StorageProvider.Postgres)
         {
+            await CreateHistoryTableAsync(context, cancellationToken);
             await context.Database.MigrateAsync(cancellationToken);
             return;
         }
@@ -31,6 +34,7 @@ public static class ReportSagaDatabase
             await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
             try
             {
+                await CreateHistoryTableAsync(context, cancellationToken);
                 await context.Database.MigrateAsync(cancellationToken);
             }
             finally
@@ -44,6 +48,26 @@ public static class ReportSagaDatabase
         }
     }
 
+    /// <summary>
+    /// Creates EF Core's migrations history table when it is missing. EF Core reads it before creating it, and on a
+    /// new database logs that read as an error (<c>Failed executing DbCommand … __EFMigrationsHistory</c>, dotnet/efcore
+    /// issue 37328) although nothing is wrong; an operator's first start should not begin with an error line.
+    /// </summary>
+    private static async Task CreateHistoryTableAsync(ReportSagaDbContext context, CancellationToken cancellationToken)
+    {
+        if (!await HistoryTableExistsAsync(context, cancellationToken))
+            await context.Database.ExecuteSqlRawAsync(context.GetService<IHistoryRepository>().GetCreateIfNotExistsScript(), cancellationToken);
+    }
+
+    /// <summary>Asks the catalog, not EF Core (whose own check reads the table and logs the failure as an error).</summary>
+    private static async Task<bool> HistoryTableExistsAsync(ReportSagaDbContext context, CancellationToken cancellationToken)
+    {
+        var sql = context.Provider == StorageProvider.Postgres
+            ? $"SELECT to_regclass('{DbContextOptionsConfiguration.MigrationsHistoryTable}') IS NOT NULL AS \"Value\""
+            : $"SELECT count(*) > 0 AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{DbContextOptionsConfiguration.MigrationsHistoryTable}'";
+        return await context.Database.SqlQueryRaw<bool>(sql).SingleAsync(cancellationToken);
+    }
+
     /// <summary>Compares the migrations applied to the database with those this build carries.</summary>
     public static async Task<MigrationStatus> CheckMigrationsAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
@@ -54,7 +78,10 @@ public static class ReportSagaDatabase
     internal static async Task<MigrationStatus> CheckMigrationsAsync(ReportSagaDbContext context, CancellationToken cancellationToken)
     {
         var known = context.Database.GetMigrations().ToList();
-        var applied = (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        // A new database has no history table: nothing is applied (asking EF would log a spurious error).
+        var applied = await HistoryTableExistsAsync(context, cancellationToken)
+            ? (await context.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList()
+            : [];
         return new MigrationStatus(
             Pending: known.Except(applied).ToList(),
             Unknown: applied.Except(known).ToList());

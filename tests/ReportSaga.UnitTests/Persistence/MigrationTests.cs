@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using ReportSaga.UnitTests.BatchApi;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.UnitTests.Persistence.Support;
@@ -43,6 +45,20 @@ public sealed class When_the_schema_is_migrated : IDisposable
     }
 
     [Fact]
+    public async Task A_new_database_is_checked_and_migrated_without_an_error_in_the_log()
+    {
+        var log = new CapturingLoggerProvider();
+        await using var provider = Build(logging => logging.AddProvider(log).SetMinimumLevel(LogLevel.Debug));
+
+        Assert.NotEmpty((await ReportSagaDatabase.CheckMigrationsAsync(provider)).Pending);
+        await ReportSagaDatabase.MigrateAsync(provider);
+        Assert.True((await ReportSagaDatabase.CheckMigrationsAsync(provider)).IsCurrent);
+
+        Assert.Contains(log.Lines, line => line.Contains("Applying migration", StringComparison.Ordinal));
+        Assert.DoesNotContain(log.Lines, line => line.StartsWith("Error ", StringComparison.Ordinal) || line.StartsWith("Critical ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task A_migration_unknown_to_this_build_is_reported()
     {
         await using var provider = Build();
@@ -73,10 +89,10 @@ public sealed class When_the_schema_is_migrated : IDisposable
         Assert.Equal("wal", mode);
     }
 
-    private ServiceProvider Build()
+    private ServiceProvider Build(Action<ILoggingBuilder>? logging = null)
     {
         var services = new ServiceCollection();
-        services.AddLogging();
+        services.AddLogging(builder => logging?.Invoke(builder));
         services.AddReportSagaPersistence(_storage.Settings);
         return services.BuildServiceProvider();
     }
