@@ -1,7 +1,6 @@
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
-using Microsoft.EntityFrameworkCore;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Persistence.Outbox;
@@ -9,7 +8,7 @@ namespace ReportSaga.Persistence.Outbox;
 /// <summary>
 /// The consume context inside the outbox: everything the consumer or saga sends, publishes or schedules becomes an
 /// <see cref="OutboxMessage"/> row on the shared DbContext (core's proxy swaps the send, publish and scheduler
-/// providers), and the inbox row records consumption and delivery.
+/// providers), and the inbox row records the consumption.
 /// </summary>
 internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextProxy<TMessage>, IDbTransactionScope
     where TMessage : class
@@ -47,35 +46,18 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         await _db.SaveChangesAsync(CancellationToken);
     }
 
-    public override async Task SetDelivered()
-    {
-        _inbox.Delivered = Now;
-        await _db.SaveChangesAsync(CancellationToken);
-    }
+    // Core's outbox pipe calls the four members below only to deliver inside the consume, which this outbox never
+    // does (EfOutboxContextFactory runs the pipe only for a message not yet consumed; OutboxDeliveryService sends).
+    public override Task SetDelivered() => throw DeliveredElsewhere();
 
-    public override async Task<List<OutboxMessageContext>> LoadOutboxMessages()
-    {
-        var last = _inbox.LastSequenceNumber ?? 0;
-        var rows = await _db.OutboxMessages.AsNoTracking()
-            .Where(x => x.InboxMessageId == _inbox.MessageId && x.InboxConsumerId == _inbox.ConsumerId && x.SequenceNumber > last)
-            .OrderBy(x => x.SequenceNumber)
-            .Take(Options.MessageDeliveryLimit + 1)
-            .ToListAsync(CancellationToken);
-        foreach (var row in rows)
-            row.Deserialize(SerializerContext);
-        return rows.Cast<OutboxMessageContext>().ToList();
-    }
+    public override Task<List<OutboxMessageContext>> LoadOutboxMessages() => throw DeliveredElsewhere();
 
-    public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message)
-    {
-        _inbox.LastSequenceNumber = message.SequenceNumber;
-        return Task.CompletedTask;
-    }
+    public override Task NotifyOutboxMessageDelivered(OutboxMessageContext message) => throw DeliveredElsewhere();
 
-    public override Task RemoveOutboxMessages() =>
-        _db.OutboxMessages
-            .Where(x => x.InboxMessageId == _inbox.MessageId && x.InboxConsumerId == _inbox.ConsumerId)
-            .ExecuteDeleteAsync(CancellationToken);
+    public override Task RemoveOutboxMessages() => throw DeliveredElsewhere();
+
+    private static InvalidOperationException DeliveredElsewhere() =>
+        new("ReportSaga's outbox messages are sent by OutboxDeliveryService, never from inside the consume.");
 
     public override Task AddSend<T>(SendContext<T> context)
     {

@@ -27,6 +27,7 @@ namespace ReportSaga.Persistence.Outbox;
 /// </remarks>
 internal sealed class OutboxDeliveryService(
     IReportSagaDbContextFactory factory,
+    StorageSettings storage,
     IBus bus,
     TimeProvider time,
     IOptions<ReportSagaOutboxOptions> options,
@@ -55,11 +56,8 @@ internal sealed class OutboxDeliveryService(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        StorageProvider provider;
-        using (var db = factory.CreateDbContext())
-            provider = db.Provider;
         // SQLite has one writer at a time; more workers would only queue on its lock.
-        var workers = provider == StorageProvider.Sqlite ? 1 : Math.Max(1, _options.DeliveryConcurrency);
+        var workers = storage.Provider == StorageProvider.Sqlite ? 1 : Math.Max(1, _options.DeliveryConcurrency);
         var loops = Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)).ToList();
         if (_options.RunDeliverySweep)
             loops.Add(Task.Run(() => SweepAsync(stoppingToken), CancellationToken.None));
@@ -231,13 +229,8 @@ internal sealed class OutboxDeliveryService(
                 using var activity = PersistenceTelemetry.StartUnderStoredParent("outbox deliver", parent);
                 activity?.SetTag("messaging.message.id", message.MessageId.ToString());
 
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                timeout.CancelAfter(_options.MessageDeliveryTimeout);
-                // WaitAsync as well as the token: parts of a RabbitMQ send (a topology declare on a dying channel)
-                // do not observe it, and a worker must never hang on them.
-                var endpoint = await bus.GetSendEndpoint(message.DestinationAddress).WaitAsync(_options.MessageDeliveryTimeout, cancellationToken);
-                await endpoint.Send(new SerializedMessageBody(), new OutboxMessageSendPipe(message, message.DestinationAddress), timeout.Token)
-                    .WaitAsync(_options.MessageDeliveryTimeout, cancellationToken);
+                await BoundedSend.SendAsync(bus, message.DestinationAddress, new OutboxMessageSendPipe(message, message.DestinationAddress),
+                    _options.MessageDeliveryTimeout, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -4,7 +4,6 @@ using MassTransit.Middleware;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Telemetry;
 
@@ -62,11 +61,7 @@ public static class ReportSagaOutboxRegistrationExtensions
         ArgumentNullException.ThrowIfNull(configurator);
         ArgumentNullException.ThrowIfNull(context);
 
-        var options = context.GetRequiredService<IOptions<ReportSagaOutboxOptions>>().Value;
-        var observer = new OutboxConsumePipeSpecificationObserver<ReportSagaDbContext>(configurator, context)
-        {
-            MessageDeliveryTimeout = options.MessageDeliveryTimeout,
-        };
+        var observer = new OutboxConsumePipeSpecificationObserver<ReportSagaDbContext>(configurator, context);
         configurator.ConnectConsumerConfigurationObserver(observer);
         configurator.ConnectSagaConfigurationObserver(observer);
     }

@@ -14,7 +14,7 @@ namespace ReportSaga.Persistence.Retention;
 /// not keep every report it ever ran. Until then a finished report answers <c>GET /reports/{id}</c> and
 /// <c>GetReportStatus</c>, and a repeated <c>RequestReport</c> with its request id is recognised; after it, that
 /// request id is unknown again. Unfinished reports are never touched. Safe with several instances: each pass deletes
-/// in small batches, and a row another instance deleted first is simply not there.
+/// in small batches, and on PostgreSQL instances purging at once take different rows (see the batch query).
 /// </summary>
 internal sealed class FinishedReportRetentionService(
     IReportSagaDbContextFactory factory,

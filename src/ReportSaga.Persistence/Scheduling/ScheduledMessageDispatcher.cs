@@ -1,5 +1,4 @@
 using MassTransit;
-using MassTransit.Serialization;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -134,12 +133,6 @@ internal sealed class ScheduledMessageDispatcher(
         activity?.SetTag("messaging.message.id", row.MessageId.ToString());
         activity?.SetTag("reportsaga.scheduling.token_id", row.TokenId.ToString());
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.SendTimeout);
-        // WaitAsync as well as the token: parts of a RabbitMQ send (a topology declare on a dying channel) do not
-        // observe it, and the dispatcher must never hang on them.
-        var endpoint = await bus.GetSendEndpoint(new Uri(row.Destination)).WaitAsync(_options.SendTimeout, cancellationToken);
-        await endpoint.Send(new SerializedMessageBody(), new ScheduledMessageSendPipe(row), timeout.Token)
-            .WaitAsync(_options.SendTimeout, cancellationToken);
+        await BoundedSend.SendAsync(bus, new Uri(row.Destination), new ScheduledMessageSendPipe(row), _options.SendTimeout, cancellationToken);
     }
 }

@@ -1,0 +1,23 @@
+using MassTransit;
+using MassTransit.Serialization;
+
+namespace ReportSaga.Persistence.Storage;
+
+/// <summary>How the outbox deliverer and the scheduler send a stored message: within a hard time limit.</summary>
+internal static class BoundedSend
+{
+    /// <summary>
+    /// Sends <paramref name="pipe"/>'s stored message to <paramref name="destination"/>, failing with a timeout after
+    /// <paramref name="limit"/>. The limit is applied twice on purpose: as a token, which the send observes, and with
+    /// <c>WaitAsync</c>, because parts of a RabbitMQ send do not observe it (a topology declare on a dying channel, a
+    /// publisher confirmation lost with the connection) and a background sender must never hang on them.
+    /// </summary>
+    public static async Task SendAsync(ISendEndpointProvider bus, Uri destination, IPipe<SendContext<SerializedMessageBody>> pipe,
+        TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(limit);
+        var endpoint = await bus.GetSendEndpoint(destination).WaitAsync(limit, cancellationToken);
+        await endpoint.Send(new SerializedMessageBody(), pipe, timeout.Token).WaitAsync(limit, cancellationToken);
+    }
+}
