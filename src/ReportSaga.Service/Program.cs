@@ -20,7 +20,8 @@ try
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
     await app.RunAsync();
-    return 0;
+    // Not 0 when the service ended itself to be restarted (ServiceExit).
+    return app.Services.GetRequiredService<ServiceExit>().Code;
 }
 catch (Exception exception) when (exception is InvalidSettingException or OptionsValidationException)
 {

@@ -3,9 +3,12 @@ namespace ReportSaga.Service.Defaults;
 /// <summary>The operator's health URLs and the tag that puts a check into readiness.</summary>
 public static class HealthEndpoints
 {
-    /// <summary>Liveness: answers 200 while the process serves HTTP; runs no check, so a broker or database
-    /// outage never gets the pod restarted (that would not fix it).</summary>
+    /// <summary>Liveness: answers 200 while the process serves HTTP and no part of it is wedged (checks tagged
+    /// <see cref="LiveTag"/>). A broker or database outage never fails it: a restart would not fix that.</summary>
     public const string Live = "/health/live";
+
+    /// <summary>The tag of the checks liveness runs: only conditions that a restart of the process cures.</summary>
+    public const string LiveTag = "live";
 
     /// <summary>Readiness: runs every check tagged <see cref="ReadyTag"/> (the bus, the database).</summary>
     public const string Ready = "/health/ready";

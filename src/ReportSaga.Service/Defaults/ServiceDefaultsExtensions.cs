@@ -38,14 +38,14 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps <c>/health/live</c> (no checks: the process answers) and <c>/health/ready</c> (checks tagged
+    /// Maps <c>/health/live</c> (checks tagged <c>live</c>: none but a wedged receive endpoint) and <c>/health/ready</c> (checks tagged
     /// <c>ready</c>: the bus, registered by AddMassTransit, and the database, registered by persistence).
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         app.MapHealthChecks(HealthEndpoints.Live, new HealthCheckOptions
         {
-            Predicate = _ => false,
+            Predicate = check => check.Tags.Contains(HealthEndpoints.LiveTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
         });
         app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions

@@ -38,6 +38,7 @@ public static class ReportSagaHost
             builder.Configuration[ServiceParts.BatchApiKeyKey] = EmbeddedApiKey;
         }
 
+        builder.Services.AddSingleton<ServiceExit>();
         builder.Services.AddBatchApiClient(builder.Configuration);
         builder.Services.AddReportSagaOptions(builder.Configuration);
         var storage = builder.Services.AddReportSagaPersistence(builder.Configuration);

@@ -1,10 +1,14 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration;
 using ReportSaga.Orchestration.Consumers;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Scheduling;
+using ReportSaga.Service.Defaults;
 using ReportSaga.Service.Hosting;
+using ReportSaga.Service.Messaging.EndpointWatch;
 
 namespace ReportSaga.Service.Messaging;
 
@@ -15,6 +19,13 @@ public static class BusRegistration
         this IServiceCollection services, IConfiguration configuration, ServiceParts parts, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
         services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
+        // Checked now rather than when the host starts, so a bad value stops start-up with the key and no stack trace.
+        var rabbitMqOptions = configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        var validation = new RabbitMqOptionsValidator().Validate(Options.DefaultName, rabbitMqOptions);
+        if (validation.Failed)
+            throw new OptionsValidationException(Options.DefaultName, typeof(RabbitMqOptions), validation.Failures);
+        if (parts.RabbitMq is not null)
+            services.AddStuckEndpointWatchdog();
 
         services.AddMassTransit(x =>
         {
@@ -47,11 +58,10 @@ public static class BusRegistration
             {
                 x.UsingRabbitMq((context, cfg) =>
                 {
-                    var options = configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
                     ConfigureHost(cfg, amqp);
-                    cfg.PrefetchCount = options.PrefetchCount;
-                    cfg.ConcurrentMessageLimit = options.ConcurrentMessageLimit;
-                    if (options.QuorumQueues)
+                    cfg.PrefetchCount = rabbitMqOptions.PrefetchCount;
+                    cfg.ConcurrentMessageLimit = rabbitMqOptions.ConcurrentMessageLimit;
+                    if (rabbitMqOptions.QuorumQueues)
                         cfg.SetQuorumQueue();
                     cfg.UseDurableMessageScheduler(context);
                     cfg.ConfigureEndpoints(context);
@@ -67,6 +77,16 @@ public static class BusRegistration
             }
         });
         return services;
+    }
+
+    /// <summary>Watches the receive endpoints for one that stopped consuming for good (see <see cref="StuckEndpointWatchdog"/>).</summary>
+    private static void AddStuckEndpointWatchdog(this IServiceCollection services)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ReceiveEndpointActivity>();
+        services.AddReceiveEndpointObserver<ReceiveEndpointActivityObserver>();
+        services.AddHostedService<StuckEndpointWatchdog>();
+        services.AddHealthChecks().AddCheck<ReceiveEndpointsHealthCheck>("receive-endpoints", tags: [HealthEndpoints.LiveTag]);
     }
 
     private static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, Uri amqp)

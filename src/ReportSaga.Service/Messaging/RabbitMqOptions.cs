@@ -13,4 +13,11 @@ public sealed class RabbitMqOptions
 
     /// <summary>How many messages each receive endpoint handles at once.</summary>
     public int ConcurrentMessageLimit { get; set; } = 16;
+
+    /// <summary>
+    /// How long a receive endpoint may stay silent and not consuming while the broker answers the other endpoints
+    /// before the process ends itself to be restarted (see <c>StuckEndpointWatchdog</c>). Longer than the 30 seconds
+    /// MassTransit waits at most between two reconnection attempts.
+    /// </summary>
+    public TimeSpan StuckEndpointLimit { get; set; } = TimeSpan.FromMinutes(2);
 }

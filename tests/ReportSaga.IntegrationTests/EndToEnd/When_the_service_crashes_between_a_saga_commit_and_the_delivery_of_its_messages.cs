@@ -32,6 +32,7 @@ public sealed class When_the_service_crashes_between_a_saga_commit_and_the_deliv
         EndToEndScenario.RunAsync(infrastructure, output, async scenario =>
         {
             await using var proxy = TcpFreezeProxy.To(infrastructure.RabbitMqUri);
+            scenario.AddDiagnostics(proxy.Describe);
             var settings = scenario.Settings(proxy.Address(infrastructure.RabbitMqUri));
             settings["Submission__MaxInFlight"] = "1";
             var service = await scenario.StartServiceAsync("service#1", settings);

@@ -23,9 +23,15 @@ internal sealed class EndToEndScenario : IAsyncDisposable
     /// <summary>How long after the last expected end the test keeps listening for a duplicate end.</summary>
     private static readonly TimeSpan DuplicateWatch = TimeSpan.FromSeconds(2);
 
+    /// <summary>The exit code with which the service ends itself to be restarted (ServiceExit.ReceiveEndpointWedged).</summary>
+    public const int RestartMeExitCode = 75;
+
     private readonly List<ServiceProcess> _processes = [];
+    private readonly List<(string Process, int ExitCode)> _selfExits = [];
+    private readonly CancellationTokenSource _disposing = new();
     private readonly List<PlannedReport> _reports = [];
     private readonly List<string> _timeline = [];
+    private readonly List<Func<string>> _diagnostics = [];
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly ITestOutputHelper _output;
 
@@ -122,6 +128,8 @@ internal sealed class EndToEndScenario : IAsyncDisposable
         ["Submission__MaxInFlight"] = "90",
         ["Submission__RetryDelay"] = "00:00:01",
         ["Submission__MaxRetryDelay"] = "00:00:02",
+        // Short, so a receive endpoint wedged by a cut is replaced while the test still waits (default 2 minutes).
+        ["RabbitMq__StuckEndpointLimit"] = "00:00:40",
         ["OTEL_SDK_DISABLED"] = "true",
         ["Logging__LogLevel__Default"] = "Information",
         ["Logging__LogLevel__Microsoft.EntityFrameworkCore"] = "Warning",
@@ -142,6 +150,71 @@ internal sealed class EndToEndScenario : IAsyncDisposable
         }
 
         return process;
+    }
+
+    /// <summary>
+    /// Starts a service process under a supervisor like the deployment's (Compose's restart policy, Kubernetes,
+    /// systemd): when a process ends by itself, the supervisor notes it and starts a new one with the same settings.
+    /// Waits until the first is ready and returns it; <see cref="AssertNoServiceEndedByItselfButToBeRestarted"/>
+    /// checks afterwards that no process ended for another reason than asking for a restart.
+    /// </summary>
+    public async Task<ServiceProcess> StartSupervisedServiceAsync(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var process = await StartServiceAsync(name, settings);
+        _ = SuperviseAsync(name, settings, process);
+        return process;
+    }
+
+    private async Task SuperviseAsync(string name, IReadOnlyDictionary<string, string> settings, ServiceProcess process)
+    {
+        for (var generation = 2; ; generation++)
+        {
+            int exitCode;
+            try
+            {
+                exitCode = await process.WaitForExitAsync(_disposing.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
+            if (process.StoppedByTest || _disposing.IsCancellationRequested)
+                return;
+            lock (_selfExits)
+                _selfExits.Add((process.Describe(), exitCode));
+            Note($"{process.Describe()} ended by itself; its supervisor starts a new one");
+            process = await StartServiceAsync($"{name}#{generation}", settings, waitUntilReady: false);
+            if (_disposing.IsCancellationRequested)
+            {
+                // The scenario ended meanwhile and may have missed this one.
+                await process.DisposeAsync();
+                return;
+            }
+        }
+    }
+
+    /// <summary>Fails if a supervised process ended by itself with another exit code than the one that asks for a restart.</summary>
+    public void AssertNoServiceEndedByItselfButToBeRestarted()
+    {
+        lock (_selfExits)
+        {
+            var crashes = _selfExits.Where(e => e.ExitCode != RestartMeExitCode).ToList();
+            Assert.True(crashes.Count == 0, "A service process ended by itself: " +
+                                            string.Join(", ", crashes.Select(c => $"{c.Process} with exit code {c.ExitCode}")));
+        }
+    }
+
+    /// <summary>Waits until every service process still running answers ready; returns them.</summary>
+    public async Task<IReadOnlyList<ServiceProcess>> WaitUntilRunningServicesReadyAsync()
+    {
+        List<ServiceProcess> running;
+        lock (_processes)
+            running = _processes.Where(p => !p.HasExited).ToList();
+        Assert.NotEmpty(running);
+        foreach (var process in running)
+            await process.WaitUntilReadyAsync(ReadyLimit);
+        return running;
     }
 
     public void Kill(ServiceProcess process)
@@ -240,11 +313,26 @@ internal sealed class EndToEndScenario : IAsyncDisposable
             _output.WriteLine("Timeline:" + Environment.NewLine + string.Join(Environment.NewLine, _timeline));
     }
 
+    /// <summary>Adds a part to a failed test's report (e.g. what a proxy in the test did); called when the report is written.</summary>
+    public void AddDiagnostics(Func<string> describe)
+    {
+        lock (_diagnostics)
+            _diagnostics.Add(describe);
+    }
+
+    // The processes' output first and the summary last: a CI log that keeps only the end of a failure's output then
+    // still shows what happened.
     private async Task WriteDiagnosticsAsync()
     {
-        WriteTimeline();
+        List<ServiceProcess> processes;
+        lock (_processes)
+            processes = [.. _processes];
+        foreach (var process in processes)
+            _output.WriteLine($"==== output of {process.Describe()} ===={Environment.NewLine}{process.Output}");
+
         var unfinished = Events.NotEnded(Reports.Select(r => r.RequestId));
         var text = new StringBuilder();
+        text.AppendLine("==== summary");
         text.AppendLine($"Reports without an end: {unfinished.Count} of {Reports.Count}.");
         if (unfinished.Count > 0)
         {
@@ -260,17 +348,20 @@ internal sealed class EndToEndScenario : IAsyncDisposable
                 text.AppendLine($"(could not read the queues: {e.Message})");
             }
         }
-        _output.WriteLine(text.ToString());
 
-        List<ServiceProcess> processes;
-        lock (_processes)
-            processes = [.. _processes];
-        foreach (var process in processes)
-            _output.WriteLine($"==== output of {process.Describe()} ===={Environment.NewLine}{process.Output}");
+        List<Func<string>> diagnostics;
+        lock (_diagnostics)
+            diagnostics = [.. _diagnostics];
+        foreach (var describe in diagnostics)
+            text.AppendLine(describe());
+        text.AppendLine("Processes: " + string.Join(", ", processes.Select(p => p.Describe())));
+        _output.WriteLine(text.ToString());
+        WriteTimeline();
     }
 
     public async ValueTask DisposeAsync()
     {
+        await _disposing.CancelAsync();
         List<ServiceProcess> processes;
         lock (_processes)
             processes = [.. _processes];
@@ -284,6 +375,7 @@ internal sealed class EndToEndScenario : IAsyncDisposable
         finally
         {
             await Simulator.DisposeAsync();
+            _disposing.Dispose();
         }
     }
 }

@@ -39,6 +39,16 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The test killed or disposed it (as opposed to the process ending by itself).</summary>
+    public bool StoppedByTest { get; private set; }
+
+    /// <summary>Completes when the process has exited, however; gives its exit code.</summary>
+    public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
+    {
+        await _process.WaitForExitAsync(cancellationToken);
+        return _process.ExitCode;
+    }
+
     public string Describe() =>
         $"{Name} (pid {_process.Id}, {(_process.HasExited ? $"exited with {_process.ExitCode}" : "running")})";
 
@@ -108,9 +118,20 @@ internal sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>The description <c>GET /health/live</c> gives for its check named <paramref name="check"/>, or null when absent.</summary>
+    public async Task<string?> LivenessCheckAsync(string check)
+    {
+        using var response = await Http.GetAsync(new Uri(BaseAddress, "health/live"));
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("checks").TryGetProperty(check, out var entry)
+            ? entry.GetProperty("description").GetString()
+            : null;
+    }
+
     /// <summary>SIGKILL: no shutdown hook runs, nothing is flushed, unacknowledged messages go back to their queues.</summary>
     public void Kill()
     {
+        StoppedByTest = true;
         if (_process.HasExited)
             return;
         _process.Kill(entireProcessTree: true);

@@ -23,7 +23,11 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Link> _links = [];
     private readonly Task _accepting;
+    private readonly Queue<string> _events = new();
     private volatile bool _refusing;
+    private int _passed;
+    private int _refused;
+    private int _unreachable;
 
     private TcpFreezeProxy(string targetHost, int targetPort)
     {
@@ -31,10 +35,11 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
         _targetPort = targetPort;
         _listener = new TcpListener(IPAddress.Loopback, 0);
         _listener.Start();
+        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
         _accepting = Task.Run(AcceptLoopAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port { get; }
 
     /// <summary>A proxy to <paramref name="target"/>'s host and port; <see cref="Address"/> gives the URI to hand the client.</summary>
     public static TcpFreezeProxy To(Uri target) =>
@@ -69,6 +74,32 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
 
     public void EndOutage() => _refusing = false;
 
+    /// <summary>
+    /// What the proxy did, for a failed test's report: connections passed, refused during an outage and lost because
+    /// the broker could not be reached, with the last few of the latter two, so a report shows at once whether a
+    /// client that could not connect was turned away by the test or by the broker.
+    /// </summary>
+    public string Describe()
+    {
+        lock (_events)
+            return $"proxy 127.0.0.1:{Port} -> {_targetHost}:{_targetPort}: {_passed} connection(s) passed, " +
+                   $"{_refused} refused during an outage, {_unreachable} lost because the broker was unreachable, " +
+                   $"{(_refusing ? "in an outage now" : "passing now")}" +
+                   (_events.Count == 0 ? "" : Environment.NewLine + string.Join(Environment.NewLine, _events));
+    }
+
+    private void Record(string text)
+    {
+        lock (_events)
+        {
+            _events.Enqueue($"  {DateTime.UtcNow:HH:mm:ss.fff} {text}");
+            while (_events.Count > 20)
+                _events.Dequeue();
+        }
+    }
+
+    // One accept at a time, and nothing in this loop can throw: the connect to the broker and the pumps run on tasks
+    // of their own, so neither a slow broker nor a link dropped by an outage mid-set-up stops the proxy accepting.
     private async Task AcceptLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
@@ -85,31 +116,53 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
 
             if (_refusing)
             {
+                Interlocked.Increment(ref _refused);
                 client.Dispose();
                 continue;
             }
 
-            var upstream = new TcpClient();
-            try
-            {
-                await upstream.ConnectAsync(_targetHost, _targetPort, _stopping.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException)
-            {
-                client.Dispose();
-                upstream.Dispose();
-                continue;
-            }
-
-            var link = new Link(client, upstream);
-            lock (_links)
-            {
-                _links.RemoveAll(l => l.Closed);
-                _links.Add(link);
-            }
-
-            link.Start();
+            _ = Task.Run(() => LinkAsync(client));
         }
+    }
+
+    private async Task LinkAsync(TcpClient client)
+    {
+        var upstream = new TcpClient();
+        Link link;
+        try
+        {
+            await upstream.ConnectAsync(_targetHost, _targetPort, _stopping.Token);
+            link = new Link(client, upstream);
+        }
+        catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            client.Dispose();
+            upstream.Dispose();
+            if (e is not OperationCanceledException)
+            {
+                Interlocked.Increment(ref _unreachable);
+                Record($"the broker was unreachable for a client connection: {e.GetType().Name}: {e.Message}");
+            }
+
+            return;
+        }
+
+        lock (_links)
+        {
+            // An outage that began while this link was being set up drops it too.
+            if (_refusing || _stopping.IsCancellationRequested)
+            {
+                link.Close();
+                Interlocked.Increment(ref _refused);
+                return;
+            }
+
+            _links.RemoveAll(l => l.Closed);
+            _links.Add(link);
+        }
+
+        Interlocked.Increment(ref _passed);
+        link.Start();
     }
 
     public async ValueTask DisposeAsync()
@@ -128,6 +181,9 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
 
     private sealed class Link(TcpClient client, TcpClient upstream)
     {
+        // Taken while both sockets are surely open (a closed TcpClient has no stream to give).
+        private readonly NetworkStream _clientStream = client.GetStream();
+        private readonly NetworkStream _upstreamStream = upstream.GetStream();
         private int _closed;
 
         public volatile bool Frozen;
@@ -136,8 +192,8 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
 
         public void Start()
         {
-            _ = Task.Run(() => PumpAsync(client.GetStream(), upstream.GetStream(), fromClient: true));
-            _ = Task.Run(() => PumpAsync(upstream.GetStream(), client.GetStream(), fromClient: false));
+            _ = Task.Run(() => PumpAsync(_clientStream, _upstreamStream, fromClient: true));
+            _ = Task.Run(() => PumpAsync(_upstreamStream, _clientStream, fromClient: false));
         }
 
         private async Task PumpAsync(NetworkStream from, NetworkStream to, bool fromClient)

@@ -1,0 +1,66 @@
+namespace ReportSaga.Service.Messaging.EndpointWatch;
+
+/// <summary>
+/// The last thing each receive endpoint did (consuming, or not and why), and when, so the watchdog can tell an endpoint
+/// that waits for the broker from one that stopped trying. Thread-safe; its clock is the one it is given.
+/// </summary>
+/// <remarks>
+/// A receive endpoint that lost its channel reports <c>Completed</c> or <c>Faulted</c> and then, while it retries,
+/// <c>Faulted</c> again at every failed attempt (MassTransit waits at most 30 seconds between attempts) until it is
+/// <c>Ready</c>. One that goes silent while not ready, although the broker is reachable, is wedged.
+/// </remarks>
+public sealed class ReceiveEndpointActivity(TimeProvider time)
+{
+    private readonly Dictionary<Uri, Entry> _endpoints = [];
+
+    /// <summary>The endpoint consumes again.</summary>
+    public void Ready(Uri endpoint) => Record(endpoint, ready: true, "ready");
+
+    /// <summary>The endpoint stopped consuming or failed an attempt to start; <paramref name="what"/> says which.</summary>
+    public void NotReady(Uri endpoint, string what) => Record(endpoint, ready: false, what);
+
+    /// <summary>The endpoint was removed from the bus on purpose and is no longer watched.</summary>
+    public void Forget(Uri endpoint)
+    {
+        lock (_endpoints)
+            _endpoints.Remove(endpoint);
+    }
+
+    /// <summary>
+    /// The endpoints that are not consuming and have reported nothing for at least <paramref name="limit"/>, while
+    /// another endpoint consumes (so the broker answers): those will not come back by themselves.
+    /// </summary>
+    public IReadOnlyList<StuckEndpoint> FindStuck(TimeSpan limit)
+    {
+        var now = time.GetUtcNow();
+        lock (_endpoints)
+        {
+            if (!_endpoints.Values.Any(e => e.IsReady))
+                return [];
+            return _endpoints
+                .Where(e => !e.Value.IsReady && now - e.Value.Since >= limit)
+                .Select(e => new StuckEndpoint(e.Key, e.Value.What, now - e.Value.Since))
+                .OrderBy(e => e.Endpoint.ToString(), StringComparer.Ordinal)
+                .ToList();
+        }
+    }
+
+    /// <summary>How many endpoints consume now, of how many that have reported anything.</summary>
+    public (int Consuming, int Watched) Count()
+    {
+        lock (_endpoints)
+            return (_endpoints.Values.Count(e => e.IsReady), _endpoints.Count);
+    }
+
+    private void Record(Uri endpoint, bool ready, string what)
+    {
+        var now = time.GetUtcNow();
+        lock (_endpoints)
+            _endpoints[endpoint] = new Entry(ready, what, now);
+    }
+
+    private readonly record struct Entry(bool IsReady, string What, DateTimeOffset Since);
+}
+
+/// <summary>A receive endpoint that is not consuming, the last thing it reported, and how long ago.</summary>
+public sealed record StuckEndpoint(Uri Endpoint, string LastReport, TimeSpan SilentFor);

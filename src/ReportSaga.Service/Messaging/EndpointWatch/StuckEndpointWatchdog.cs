@@ -1,0 +1,51 @@
+using Microsoft.Extensions.Options;
+using ReportSaga.Service.Hosting;
+
+namespace ReportSaga.Service.Messaging.EndpointWatch;
+
+/// <summary>
+/// Ends the process when a receive endpoint has stopped consuming for good, so its supervisor starts a new one.
+/// </summary>
+/// <remarks>
+/// Why: RabbitMQ.Client 7.2.2 disposes a channel's RPC semaphore while other calls still wait on it, and those calls
+/// then never return, whatever their timeout (rabbitmq-dotnet-client issue #1976, fixed after 7.2.2 and not yet
+/// released). When the broker connection drops while a receive endpoint declares its topology on a new channel, that
+/// endpoint waits forever: its queue keeps its messages and has no consumer, while every other endpoint works and the
+/// bus reports healthy. MassTransit cannot stop such an endpoint either (stopping waits for it), so a new process is
+/// the only cure, and a safe one (see <see cref="ServiceExit"/>). Remove this once a RabbitMQ.Client release has the fix.
+/// </remarks>
+public sealed class StuckEndpointWatchdog(
+    ReceiveEndpointActivity activity, IOptions<RabbitMqOptions> options, ServiceExit exit, TimeProvider time,
+    ILogger<StuckEndpointWatchdog> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var limit = options.Value.StuckEndpointLimit;
+        using var timer = new PeriodicTimer(limit / 6, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                var stuck = activity.FindStuck(limit);
+                if (stuck.Count == 0)
+                    continue;
+
+                foreach (var endpoint in stuck)
+                {
+                    logger.LogCritical(
+                        "Receive endpoint {Endpoint} has not consumed for {SilentFor} (last report: {LastReport}) although the broker " +
+                        "answers the other endpoints; it will not recover in this process. Stopping with exit code {ExitCode} so the " +
+                        "supervisor starts a new one; no state or message is lost",
+                        endpoint.Endpoint.AbsolutePath.TrimStart('/'), endpoint.SilentFor, endpoint.LastReport, ServiceExit.ReceiveEndpointWedged);
+                }
+
+                exit.Stop(ServiceExit.ReceiveEndpointWedged);
+                return;
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping.
+        }
+    }
+}

@@ -1,0 +1,196 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using ReportSaga.Service.Hosting;
+using ReportSaga.Service.Messaging;
+using ReportSaga.Service.Messaging.EndpointWatch;
+using ReportSaga.UnitTests.BatchApi;
+
+namespace ReportSaga.UnitTests.Service;
+
+/// <summary>
+/// The watchdog for a receive endpoint wedged by RabbitMQ.Client (a broker call on a closed channel that never
+/// returns): it must end the process to be restarted then, and never during a broker outage or while an endpoint
+/// still retries.
+/// </summary>
+public sealed class When_a_receive_endpoint_stops_consuming_for_good
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+    private static readonly Uri Gate = new("rabbitmq://broker/reports/submission-gate");
+    private static readonly Uri State = new("rabbitmq://broker/reports/report-state");
+    private static readonly Uri Validate = new("rabbitmq://broker/reports/validate-report");
+
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
+
+    [Fact]
+    public void An_endpoint_silent_and_not_consuming_while_the_others_consume_is_stuck_once_the_limit_has_passed()
+    {
+        var activity = ActivityAfterACut();
+        activity.Ready(State);
+        activity.Ready(Validate);
+
+        _time.Advance(Limit - TimeSpan.FromSeconds(1));
+        Assert.Empty(activity.FindStuck(Limit));
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var stuck = Assert.Single(activity.FindStuck(Limit));
+        Assert.Equal(Gate, stuck.Endpoint);
+        Assert.Equal(Limit, stuck.SilentFor);
+        Assert.StartsWith("faulted", stuck.LastReport, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nothing_is_stuck_while_no_endpoint_consumes_because_the_broker_is_down()
+    {
+        var activity = ActivityAfterACut();
+
+        _time.Advance(Limit * 10);
+
+        Assert.Empty(activity.FindStuck(Limit));
+    }
+
+    [Fact]
+    public void An_endpoint_that_keeps_reporting_failed_attempts_is_not_stuck()
+    {
+        var activity = ActivityAfterACut();
+        activity.Ready(State);
+        activity.Ready(Validate);
+
+        // MassTransit retries at most 30 seconds apart, and each failed attempt is reported.
+        for (var attempt = 0; attempt < 20; attempt++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(30));
+            activity.NotReady(Gate, "faulted (OperationInterruptedException)");
+            Assert.Empty(activity.FindStuck(Limit));
+        }
+    }
+
+    [Fact]
+    public void An_endpoint_removed_from_the_bus_is_no_longer_watched()
+    {
+        var activity = ActivityAfterACut();
+        activity.Ready(State);
+        activity.Ready(Validate);
+        activity.Forget(Gate);
+
+        _time.Advance(Limit * 2);
+
+        Assert.Empty(activity.FindStuck(Limit));
+        Assert.Equal((2, 2), activity.Count());
+    }
+
+    [Fact]
+    public async Task The_watchdog_logs_the_endpoint_and_stops_the_service_with_the_restart_exit_code()
+    {
+        var activity = ActivityAfterACut();
+        activity.Ready(State);
+        activity.Ready(Validate);
+        var lifetime = new RecordingLifetime();
+        var logs = new CapturingLoggerProvider();
+        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
+        var hardExits = new List<int>();
+        var exit = new ServiceExit(lifetime, Options.Create(new HostOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) }), _time,
+            loggers.CreateLogger<ServiceExit>(), hardExits.Add);
+        var health = new ReceiveEndpointsHealthCheck(activity, Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit }));
+        using var watchdog = new StuckEndpointWatchdog(
+            activity, Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit }), exit, _time,
+            loggers.CreateLogger<StuckEndpointWatchdog>());
+        await watchdog.StartAsync(CancellationToken.None);
+
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
+        await AdvanceUntilAsync(() => lifetime.StopRequested, Limit * 2);
+
+        Assert.Equal(ServiceExit.ReceiveEndpointWedged, exit.Code);
+        Assert.Contains(logs.Lines, line => line.StartsWith("Critical", StringComparison.Ordinal)
+                                            && line.Contains("reports/submission-gate", StringComparison.Ordinal)
+                                            && line.Contains("exit code 75", StringComparison.Ordinal));
+        var report = await health.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Contains("submission-gate", report.Description, StringComparison.Ordinal);
+
+        // A graceful stop that hangs on the wedged endpoint is cut short after the host's shutdown timeout.
+        Assert.Empty(hardExits);
+        await AdvanceUntilAsync(() => hardExits.Count > 0, TimeSpan.FromMinutes(1));
+        Assert.Equal([ServiceExit.ReceiveEndpointWedged], hardExits);
+    }
+
+    [Fact]
+    public async Task The_watchdog_does_nothing_while_every_endpoint_consumes()
+    {
+        var activity = new ReceiveEndpointActivity(_time);
+        activity.Ready(Gate);
+        activity.Ready(State);
+        var lifetime = new RecordingLifetime();
+        using var loggers = LoggerFactory.Create(_ => { });
+        var exit = new ServiceExit(lifetime, Options.Create(new HostOptions()), _time, loggers.CreateLogger<ServiceExit>(),
+            _ => throw new InvalidOperationException("exited"));
+        using var watchdog = new StuckEndpointWatchdog(
+            activity, Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit }), exit, _time, loggers.CreateLogger<StuckEndpointWatchdog>());
+        await watchdog.StartAsync(CancellationToken.None);
+
+        for (var step = 0; step < 60; step++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(20));
+            await Task.Yield();
+        }
+
+        Assert.False(lifetime.StopRequested);
+        Assert.Equal(0, exit.Code);
+        await watchdog.StopAsync(CancellationToken.None);
+    }
+
+    [Theory]
+    [InlineData("00:00:30")]
+    [InlineData("00:00:00")]
+    public void A_limit_not_longer_than_the_longest_reconnect_delay_is_refused_naming_the_setting(string limit)
+    {
+        var result = new RabbitMqOptionsValidator().Validate(null, new RabbitMqOptions { StuckEndpointLimit = TimeSpan.Parse(limit) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("RabbitMq__StuckEndpointLimit", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    /// <summary>A receive endpoint (the gate) whose channel closed and whose reconnection attempt failed, then silence.</summary>
+    private ReceiveEndpointActivity ActivityAfterACut()
+    {
+        var activity = new ReceiveEndpointActivity(_time);
+        foreach (var endpoint in new[] { Gate, State, Validate })
+        {
+            activity.Ready(endpoint);
+            activity.NotReady(endpoint, "its channel closed");
+        }
+
+        activity.NotReady(Gate, "faulted (RabbitMqConnectionException)");
+        return activity;
+    }
+
+    /// <summary>Moves the fake clock a second at a time (letting timers' continuations run) until <paramref name="done"/>.</summary>
+    private async Task AdvanceUntilAsync(Func<bool> done, TimeSpan atMost)
+    {
+        var advanced = TimeSpan.Zero;
+        while (!done())
+        {
+            Assert.True(advanced <= atMost, $"Not done after {atMost} of fake time.");
+            _time.Advance(TimeSpan.FromSeconds(1));
+            advanced += TimeSpan.FromSeconds(1);
+            // Timer continuations run on the thread pool.
+            for (var i = 0; i < 20 && !done(); i++)
+                await Task.Delay(1);
+        }
+    }
+
+    private sealed class RecordingLifetime : IHostApplicationLifetime
+    {
+        public CancellationToken ApplicationStarted => CancellationToken.None;
+
+        public CancellationToken ApplicationStopping => CancellationToken.None;
+
+        public CancellationToken ApplicationStopped => CancellationToken.None;
+
+        public bool StopRequested { get; private set; }
+
+        public void StopApplication() => StopRequested = true;
+    }
+}
