@@ -35,6 +35,23 @@ public static class StorageErrors
         _ => false,
     });
 
+    /// <summary>
+    /// The database cannot be reached or takes no work right now: the server is restarting or failing over, the
+    /// network between is down, or it has no connection slot left. Worth waiting for, for minutes rather than
+    /// seconds. A conflict (serialization failure, deadlock) is not this, though Npgsql calls both transient.
+    /// </summary>
+    public static bool IsUnavailable(Exception exception) => Walk(exception).Any(e => e switch
+    {
+        PostgresException postgres => postgres.SqlState.StartsWith("08", StringComparison.Ordinal) // connection exception
+            || postgres.SqlState is PostgresErrorCodes.AdminShutdown
+                or PostgresErrorCodes.CrashShutdown
+                or PostgresErrorCodes.CannotConnectNow
+                or PostgresErrorCodes.TooManyConnections,
+        // Without a server error: the connection could not be opened, or broke (Npgsql marks I/O and timeouts transient).
+        NpgsqlException npgsql => npgsql.IsTransient,
+        _ => false,
+    });
+
     private static IEnumerable<Exception> Walk(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)

@@ -43,20 +43,35 @@ public sealed class ServiceExit
     /// <summary>0 unless <see cref="Stop"/> was called; the entry point returns it.</summary>
     public int Code => Volatile.Read(ref _code);
 
-    /// <summary>Stops the host and makes the process exit with <paramref name="code"/> (not 0); the first call wins.</summary>
-    public void Stop(int code)
+    /// <summary>
+    /// Stops the host and makes the process exit with <paramref name="code"/> (not 0); the first call wins. When
+    /// <paramref name="nothingLeftInHand"/> (checked every second) says all work in hand is done although the graceful
+    /// stop has not finished, because it waits on what is wedged, the process exits at once instead of at the deadline.
+    /// </summary>
+    public void Stop(int code, Func<bool>? nothingLeftInHand = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(code);
         if (Interlocked.CompareExchange(ref _code, code, 0) != 0)
             return;
 
         _lifetime.StopApplication();
-        _ = HardExitIfStillRunningAsync(code);
+        _ = HardExitIfStillRunningAsync(code, nothingLeftInHand ?? (() => false));
     }
 
-    private async Task HardExitIfStillRunningAsync(int code)
+    private async Task HardExitIfStillRunningAsync(int code, Func<bool> nothingLeftInHand)
     {
-        await Task.Delay(_hardExitAfter, _time).ConfigureAwait(false);
+        var deadline = _time.GetUtcNow() + _hardExitAfter;
+        while (_time.GetUtcNow() < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1), _time).ConfigureAwait(false);
+            if (nothingLeftInHand())
+            {
+                _logger.LogCritical("Nothing is left in hand but what is wedged; exiting with code {Code}", code);
+                _hardExit(code);
+                return;
+            }
+        }
+
         _logger.LogCritical("The graceful stop did not finish within {Limit}; exiting with code {Code}", _hardExitAfter, code);
         _hardExit(code);
     }

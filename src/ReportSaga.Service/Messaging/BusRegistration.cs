@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration;
-using ReportSaga.Orchestration.Consumers;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Scheduling;
@@ -45,12 +44,7 @@ public static class BusRegistration
             x.AddReportSagaOutbox(o => o.ApplyToAllEndpoints = false);
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(r =>
-                {
-                    r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
-                    // A request that cannot be tied to a report never gets better: straight to the error queue.
-                    r.Ignore<InvalidReportRequestException>();
-                });
+                endpoint.UseReportSagaMessageRetry();
                 endpoint.UseReportSagaOutbox(context);
             });
 

@@ -18,11 +18,21 @@ namespace ReportSaga.UnitTests.Service;
 public sealed class When_a_receive_endpoint_stops_consuming_for_good
 {
     private static readonly TimeSpan Limit = TimeSpan.FromMinutes(2);
+
+    /// <summary>Half the watchdog's period (a sixth of the limit): fine enough to see when it acts.</summary>
+    private static readonly TimeSpan WatchdogStep = TimeSpan.FromSeconds(10);
     private static readonly Uri Gate = new("rabbitmq://broker/reports/submission-gate");
     private static readonly Uri State = new("rabbitmq://broker/reports/report-state");
     private static readonly Uri Validate = new("rabbitmq://broker/reports/validate-report");
 
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero));
+    private readonly FakeTimeProvider _time;
+
+    public When_a_receive_endpoint_stops_consuming_for_good()
+        : this(new FakeTimeProvider(new DateTimeOffset(2026, 11, 29, 8, 0, 0, TimeSpan.Zero)))
+    {
+    }
+
+    private When_a_receive_endpoint_stops_consuming_for_good(FakeTimeProvider time) => _time = time;
 
     [Fact]
     public void An_endpoint_silent_and_not_consuming_while_the_others_consume_is_stuck_once_the_limit_has_passed()
@@ -84,36 +94,47 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     [Fact]
     public async Task The_watchdog_logs_the_endpoint_and_stops_the_service_with_the_restart_exit_code()
     {
-        var activity = ActivityAfterACut();
-        activity.Ready(State);
-        activity.Ready(Validate);
-        var lifetime = new RecordingLifetime();
-        var logs = new CapturingLoggerProvider();
-        using var loggers = LoggerFactory.Create(builder => builder.AddProvider(logs));
-        var hardExits = new List<int>();
-        var exit = new ServiceExit(lifetime, Options.Create(new HostOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) }), _time,
-            loggers.CreateLogger<ServiceExit>(), hardExits.Add);
-        var health = new ReceiveEndpointsHealthCheck(activity, Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit }));
-        using var watchdog = new StuckEndpointWatchdog(
-            activity, Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit }), exit, _time,
-            loggers.CreateLogger<StuckEndpointWatchdog>());
-        await watchdog.StartAsync(CancellationToken.None);
+        await using var run = await WatchdogRun.StartAsync(_time);
 
-        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(new HealthCheckContext())).Status);
-        await AdvanceUntilAsync(() => lifetime.StopRequested, Limit * 2);
+        Assert.Equal(HealthStatus.Healthy, (await run.Health.CheckHealthAsync(new HealthCheckContext())).Status);
+        await AdvanceUntilAsync(() => run.Lifetime.StopRequested, Limit * 2, WatchdogStep);
 
-        Assert.Equal(ServiceExit.ReceiveEndpointWedged, exit.Code);
-        Assert.Contains(logs.Lines, line => line.StartsWith("Critical", StringComparison.Ordinal)
-                                            && line.Contains("reports/submission-gate", StringComparison.Ordinal)
-                                            && line.Contains("exit code 75", StringComparison.Ordinal));
-        var report = await health.CheckHealthAsync(new HealthCheckContext());
+        Assert.Equal(ServiceExit.ReceiveEndpointWedged, run.Exit.Code);
+        Assert.Contains(run.Logs.Lines, line => line.StartsWith("Critical", StringComparison.Ordinal)
+                                                && line.Contains("reports/submission-gate", StringComparison.Ordinal)
+                                                && line.Contains("exit code 75", StringComparison.Ordinal));
+        var report = await run.Health.CheckHealthAsync(new HealthCheckContext());
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
         Assert.Contains("submission-gate", report.Description, StringComparison.Ordinal);
+    }
 
-        // A graceful stop that hangs on the wedged endpoint is cut short after the host's shutdown timeout.
-        Assert.Empty(hardExits);
-        await AdvanceUntilAsync(() => hardExits.Count > 0, TimeSpan.FromMinutes(1));
-        Assert.Equal([ServiceExit.ReceiveEndpointWedged], hardExits);
+    [Fact]
+    public async Task Once_the_other_endpoints_have_finished_what_they_hold_the_process_exits_without_waiting_for_the_wedged_one()
+    {
+        await using var run = await WatchdogRun.StartAsync(_time);
+        await AdvanceUntilAsync(() => run.Lifetime.StopRequested, Limit * 2, WatchdogStep);
+
+        // The graceful stop: the healthy endpoints finish their messages and complete; the wedged one never does.
+        _time.Advance(TimeSpan.FromSeconds(3));
+        Assert.Empty(run.HardExits);
+        run.Activity.Completed(State);
+        run.Activity.Completed(Validate);
+        await AdvanceUntilAsync(() => run.HardExits.Count > 0, TimeSpan.FromSeconds(3));
+
+        Assert.Equal([ServiceExit.ReceiveEndpointWedged], run.HardExits);
+    }
+
+    [Fact]
+    public async Task A_graceful_stop_that_hangs_is_cut_short_after_the_hosts_shutdown_timeout()
+    {
+        await using var run = await WatchdogRun.StartAsync(_time);
+        await AdvanceUntilAsync(() => run.Lifetime.StopRequested, Limit * 2, WatchdogStep);
+
+        // The other endpoints never report completion (still busy): the host's 30 s shutdown timeout, plus 15 s.
+        await AdvanceUntilAsync(() => run.HardExits.Count > 0, TimeSpan.FromMinutes(1));
+
+        Assert.Equal([ServiceExit.ReceiveEndpointWedged], run.HardExits);
+        Assert.Contains(run.Logs.Lines, line => line.Contains("did not finish within 00:00:45", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -166,18 +187,68 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
         return activity;
     }
 
-    /// <summary>Moves the fake clock a second at a time (letting timers' continuations run) until <paramref name="done"/>.</summary>
-    private async Task AdvanceUntilAsync(Func<bool> done, TimeSpan atMost)
+    /// <summary>
+    /// Moves the fake clock <paramref name="step"/> (default a second) at a time, letting timers' continuations run,
+    /// until <paramref name="done"/>.
+    /// </summary>
+    private async Task AdvanceUntilAsync(Func<bool> done, TimeSpan atMost, TimeSpan? step = null)
     {
         var advanced = TimeSpan.Zero;
+        var by = step ?? TimeSpan.FromSeconds(1);
         while (!done())
         {
             Assert.True(advanced <= atMost, $"Not done after {atMost} of fake time.");
-            _time.Advance(TimeSpan.FromSeconds(1));
-            advanced += TimeSpan.FromSeconds(1);
+            _time.Advance(by);
+            advanced += by;
             // Timer continuations run on the thread pool.
             for (var i = 0; i < 20 && !done(); i++)
                 await Task.Delay(1);
+        }
+    }
+
+    /// <summary>The watchdog running over <see cref="ActivityAfterACut"/> with the two other endpoints consuming.</summary>
+    private sealed class WatchdogRun : IAsyncDisposable
+    {
+        private readonly ILoggerFactory _loggers;
+        private readonly StuckEndpointWatchdog _watchdog;
+
+        private WatchdogRun(FakeTimeProvider time)
+        {
+            Activity = new When_a_receive_endpoint_stops_consuming_for_good(time).ActivityAfterACut();
+            Activity.Ready(State);
+            Activity.Ready(Validate);
+            _loggers = LoggerFactory.Create(builder => builder.AddProvider(Logs));
+            var options = Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit });
+            Exit = new ServiceExit(Lifetime, Options.Create(new HostOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) }), time,
+                _loggers.CreateLogger<ServiceExit>(), HardExits.Add);
+            Health = new ReceiveEndpointsHealthCheck(Activity, options);
+            _watchdog = new StuckEndpointWatchdog(Activity, options, Exit, time, _loggers.CreateLogger<StuckEndpointWatchdog>());
+        }
+
+        public ReceiveEndpointActivity Activity { get; }
+
+        public RecordingLifetime Lifetime { get; } = new();
+
+        public CapturingLoggerProvider Logs { get; } = new();
+
+        public List<int> HardExits { get; } = [];
+
+        public ServiceExit Exit { get; }
+
+        public ReceiveEndpointsHealthCheck Health { get; }
+
+        public static async Task<WatchdogRun> StartAsync(FakeTimeProvider time)
+        {
+            var run = new WatchdogRun(time);
+            await run._watchdog.StartAsync(CancellationToken.None);
+            return run;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _watchdog.StopAsync(CancellationToken.None);
+            _watchdog.Dispose();
+            _loggers.Dispose();
         }
     }
 

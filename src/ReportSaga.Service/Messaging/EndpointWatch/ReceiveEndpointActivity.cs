@@ -11,6 +11,8 @@ namespace ReportSaga.Service.Messaging.EndpointWatch;
 /// </remarks>
 public sealed class ReceiveEndpointActivity(TimeProvider time)
 {
+    private const string CompletedReport = "completed (its channel closed or it was stopped)";
+
     private readonly Dictionary<Uri, Entry> _endpoints = [];
 
     /// <summary>The endpoint consumes again.</summary>
@@ -18,6 +20,19 @@ public sealed class ReceiveEndpointActivity(TimeProvider time)
 
     /// <summary>The endpoint stopped consuming or failed an attempt to start; <paramref name="what"/> says which.</summary>
     public void NotReady(Uri endpoint, string what) => Record(endpoint, ready: false, what);
+
+    /// <summary>The endpoint finished: it consumes no more and every message it was handling is done.</summary>
+    public void Completed(Uri endpoint) => Record(endpoint, ready: false, CompletedReport);
+
+    /// <summary>
+    /// Whether every endpoint but <paramref name="except"/> has completed at or after <paramref name="since"/>: during
+    /// a stop, nothing is left in hand but on those.
+    /// </summary>
+    public bool AllCompletedSince(DateTimeOffset since, IReadOnlyCollection<Uri> except)
+    {
+        lock (_endpoints)
+            return _endpoints.Where(e => !except.Contains(e.Key)).All(e => e.Value.What == CompletedReport && e.Value.Since >= since);
+    }
 
     /// <summary>The endpoint was removed from the bus on purpose and is no longer watched.</summary>
     public void Forget(Uri endpoint)

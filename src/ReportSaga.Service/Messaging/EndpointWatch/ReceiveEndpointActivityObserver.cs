@@ -22,7 +22,7 @@ public sealed class ReceiveEndpointActivityObserver(ReceiveEndpointActivity acti
 
     public Task Completed(ReceiveEndpointCompleted completed)
     {
-        activity.NotReady(completed.InputAddress, "its channel closed");
+        activity.Completed(completed.InputAddress);
         return Task.CompletedTask;
     }
 

@@ -39,7 +39,11 @@ public sealed class StuckEndpointWatchdog(
                         endpoint.Endpoint.AbsolutePath.TrimStart('/'), endpoint.SilentFor, endpoint.LastReport, ServiceExit.ReceiveEndpointWedged);
                 }
 
-                exit.Stop(ServiceExit.ReceiveEndpointWedged);
+                // The graceful stop waits for every endpoint, the wedged ones too, so it never ends by itself: once the
+                // others have finished what they hold, there is nothing left to wait for.
+                var stopping = time.GetUtcNow();
+                var wedged = stuck.Select(s => s.Endpoint).ToList();
+                exit.Stop(ServiceExit.ReceiveEndpointWedged, () => activity.AllCompletedSince(stopping, wedged));
                 return;
             }
         }

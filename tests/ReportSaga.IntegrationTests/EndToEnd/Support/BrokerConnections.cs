@@ -93,6 +93,13 @@ internal sealed class BrokerConnections : IDisposable
         return document.RootElement.TryGetProperty("consumers", out var consumers) ? consumers.GetInt32() : 0;
     }
 
+    /// <summary>The names of the virtual host's queues (the management API's view: a queue declared a moment ago may be missing).</summary>
+    public async Task<IReadOnlyList<string>> QueueNamesAsync()
+    {
+        using var queues = await GetJsonAsync($"queues/{Uri.EscapeDataString(_virtualHost)}");
+        return queues.RootElement.EnumerateArray().Select(q => q.GetProperty("name").GetString()!).ToList();
+    }
+
     /// <summary>One line per queue of the virtual host: ready and unacknowledged messages and consumers, for a failed test's report.</summary>
     public async Task<string> DescribeQueuesAsync()
     {

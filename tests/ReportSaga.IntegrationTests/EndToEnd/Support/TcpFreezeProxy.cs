@@ -45,6 +45,9 @@ internal sealed class TcpFreezeProxy : IAsyncDisposable
     public static TcpFreezeProxy To(Uri target) =>
         new(target.Host, target.IsDefaultPort ? 5672 : target.Port);
 
+    /// <summary>A proxy to <paramref name="host"/>:<paramref name="port"/> (e.g. a database server).</summary>
+    public static TcpFreezeProxy To(string host, int port) => new(host, port);
+
     /// <summary><paramref name="target"/> with the proxy's port in place of the broker's.</summary>
     public Uri Address(Uri target) => new UriBuilder(target) { Host = "127.0.0.1", Port = Port }.Uri;
 

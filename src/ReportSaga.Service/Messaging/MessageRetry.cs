@@ -1,0 +1,42 @@
+using MassTransit;
+using ReportSaga.Orchestration.Consumers;
+using ReportSaga.Persistence.Storage;
+
+namespace ReportSaga.Service.Messaging;
+
+/// <summary>
+/// How a message whose consume failed is tried again in place, before it would go to its <c>_error</c> queue. It
+/// sits outside the outbox, so each attempt starts from fresh state and a failed attempt's messages are discarded.
+/// </summary>
+public static class MessageRetry
+{
+    /// <summary>Attempts while the database is unreachable: about five minutes in all, at most 30 s apart.</summary>
+    public const int StorageOutageAttempts = 15;
+
+    /// <summary>
+    /// Two retries that never handle the same exception, so neither counts the other's attempts:
+    /// <list type="bullet">
+    /// <item>the database cannot be reached (<see cref="StorageErrors.IsUnavailable"/>: a restart, a failover, the
+    /// network): retried for about five minutes, backing off to 30 s, so such an outage leaves nothing to replay;</item>
+    /// <item>anything else but a request that can never be tied to a report (a concurrency conflict, a lost race, a
+    /// transient fault): 8 quick attempts over about 10 s.</item>
+    /// </list>
+    /// </summary>
+    public static void UseReportSagaMessageRetry(this IReceiveEndpointConfigurator endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Exponential(StorageOutageAttempts, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+            r.Handle<Exception>(StorageErrors.IsUnavailable);
+        });
+        endpoint.UseMessageRetry(r =>
+        {
+            r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
+            // A request that cannot be tied to a report never gets better: straight to the error queue.
+            r.Ignore<InvalidReportRequestException>();
+            // Left to the outer retry above, which waits longer.
+            r.Ignore<Exception>(StorageErrors.IsUnavailable);
+        });
+    }
+}
