@@ -78,6 +78,7 @@ public static class BusRegistration
     {
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ReceiveEndpointActivity>();
+        services.AddSingleton<IBrokerProbe, RabbitMqBrokerProbe>();
         services.AddReceiveEndpointObserver<ReceiveEndpointActivityObserver>();
         services.AddHostedService<StuckEndpointWatchdog>();
         services.AddHealthChecks().AddCheck<ReceiveEndpointsHealthCheck>("receive-endpoints", tags: [HealthEndpoints.LiveTag]);

@@ -78,4 +78,16 @@ public sealed class ComposeFileTests
             Assert.Contains("GET /health/ready", test);
         }
     }
+
+    [Fact]
+    public void Replicas_are_started_again_when_they_exit_by_themselves()
+    {
+        // The service exits with code 75 when a receive endpoint is wedged (StuckEndpointWatchdog) and relies on
+        // its supervisor to start it again.
+        foreach (var (name, service) in Replicas())
+        {
+            Assert.True(service.Has("restart"), $"{name} has no restart policy");
+            Assert.Contains(service.StringAt("restart"), new[] { "always", "unless-stopped", "on-failure" });
+        }
+    }
 }

@@ -35,34 +35,24 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     private When_a_receive_endpoint_stops_consuming_for_good(FakeTimeProvider time) => _time = time;
 
     [Fact]
-    public void An_endpoint_silent_and_not_consuming_while_the_others_consume_is_stuck_once_the_limit_has_passed()
+    public void An_endpoint_not_consuming_counts_as_silent_once_it_has_reported_nothing_for_the_limit()
     {
         var activity = ActivityAfterACut();
         activity.Ready(State);
         activity.Ready(Validate);
 
         _time.Advance(Limit - TimeSpan.FromSeconds(1));
-        Assert.Empty(activity.FindStuck(Limit));
+        Assert.Empty(activity.FindSilent(Limit));
 
         _time.Advance(TimeSpan.FromSeconds(1));
-        var stuck = Assert.Single(activity.FindStuck(Limit));
+        var stuck = Assert.Single(activity.FindSilent(Limit));
         Assert.Equal(Gate, stuck.Endpoint);
         Assert.Equal(Limit, stuck.SilentFor);
         Assert.StartsWith("faulted", stuck.LastReport, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Nothing_is_stuck_while_no_endpoint_consumes_because_the_broker_is_down()
-    {
-        var activity = ActivityAfterACut();
-
-        _time.Advance(Limit * 10);
-
-        Assert.Empty(activity.FindStuck(Limit));
-    }
-
-    [Fact]
-    public void An_endpoint_that_keeps_reporting_failed_attempts_is_not_stuck()
+    public void An_endpoint_that_keeps_reporting_failed_attempts_is_not_silent()
     {
         var activity = ActivityAfterACut();
         activity.Ready(State);
@@ -73,7 +63,7 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
         {
             _time.Advance(TimeSpan.FromSeconds(30));
             activity.NotReady(Gate, "faulted (OperationInterruptedException)");
-            Assert.Empty(activity.FindStuck(Limit));
+            Assert.Empty(activity.FindSilent(Limit));
         }
     }
 
@@ -87,7 +77,7 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
 
         _time.Advance(Limit * 2);
 
-        Assert.Empty(activity.FindStuck(Limit));
+        Assert.Empty(activity.FindSilent(Limit));
         Assert.Equal((2, 2), activity.Count());
     }
 
@@ -138,28 +128,42 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     }
 
     [Fact]
-    public async Task The_watchdog_does_nothing_while_every_endpoint_consumes()
+    public async Task The_watchdog_does_nothing_while_the_broker_does_not_answer()
     {
-        var activity = new ReceiveEndpointActivity(_time);
-        activity.Ready(Gate);
-        activity.Ready(State);
-        var lifetime = new RecordingLifetime();
-        using var loggers = LoggerFactory.Create(_ => { });
-        var exit = new ServiceExit(lifetime, Options.Create(new HostOptions()), _time, loggers.CreateLogger<ServiceExit>(),
-            _ => throw new InvalidOperationException("exited"));
-        using var watchdog = new StuckEndpointWatchdog(
-            activity, Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit }), exit, _time, loggers.CreateLogger<StuckEndpointWatchdog>());
-        await watchdog.StartAsync(CancellationToken.None);
+        // A broker outage: every endpoint is down and silent (MassTransit may not even report its attempts).
+        await using var run = await WatchdogRun.StartAsync(_time, othersConsume: false, brokerAnswers: false);
 
-        for (var step = 0; step < 60; step++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(20));
-            await Task.Yield();
-        }
+        await AdvanceFor(TimeSpan.FromMinutes(10), WatchdogStep);
 
-        Assert.False(lifetime.StopRequested);
-        Assert.Equal(0, exit.Code);
-        await watchdog.StopAsync(CancellationToken.None);
+        Assert.True(run.Probes > 0, "The watchdog never asked the broker.");
+        Assert.False(run.Lifetime.StopRequested);
+        Assert.Equal(0, run.Exit.Code);
+        Assert.Equal(HealthStatus.Healthy, (await run.Health.CheckHealthAsync(new HealthCheckContext())).Status);
+    }
+
+    [Fact]
+    public async Task The_watchdog_neither_asks_the_broker_nor_acts_while_every_endpoint_consumes()
+    {
+        await using var run = await WatchdogRun.StartAsync(_time);
+        run.Activity.Ready(Gate);
+
+        await AdvanceFor(TimeSpan.FromMinutes(10), WatchdogStep);
+
+        Assert.Equal(0, run.Probes);
+        Assert.False(run.Lifetime.StopRequested);
+    }
+
+    [Fact]
+    public async Task When_every_endpoint_is_wedged_the_process_exits_to_be_restarted_as_soon_as_it_stops()
+    {
+        // Seen once: after a cut, no endpoint consumed again and the bus did not even reconnect, while the broker answered.
+        await using var run = await WatchdogRun.StartAsync(_time, othersConsume: false);
+
+        await AdvanceUntilAsync(() => run.Lifetime.StopRequested, Limit * 2, WatchdogStep);
+        await AdvanceUntilAsync(() => run.HardExits.Count > 0, TimeSpan.FromSeconds(2));
+
+        Assert.Equal([ServiceExit.ReceiveEndpointWedged], run.HardExits);
+        Assert.Equal(3, (await run.Health.CheckHealthAsync(new HealthCheckContext())).Description!.Split(',').Length);
     }
 
     [Theory]
@@ -187,6 +191,16 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
         return activity;
     }
 
+    /// <summary>Moves the fake clock by <paramref name="span"/>, <paramref name="step"/> at a time, letting timers' continuations run.</summary>
+    private async Task AdvanceFor(TimeSpan span, TimeSpan step)
+    {
+        for (var advanced = TimeSpan.Zero; advanced < span; advanced += step)
+        {
+            _time.Advance(step);
+            await Task.Delay(5);
+        }
+    }
+
     /// <summary>
     /// Moves the fake clock <paramref name="step"/> (default a second) at a time, letting timers' continuations run,
     /// until <paramref name="done"/>.
@@ -206,24 +220,37 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
         }
     }
 
-    /// <summary>The watchdog running over <see cref="ActivityAfterACut"/> with the two other endpoints consuming.</summary>
-    private sealed class WatchdogRun : IAsyncDisposable
+    /// <summary>
+    /// The watchdog running over <see cref="ActivityAfterACut"/>, with the two other endpoints consuming again unless
+    /// told otherwise, and a broker that answers its probe unless told otherwise.
+    /// </summary>
+    private sealed class WatchdogRun : IAsyncDisposable, IBrokerProbe
     {
         private readonly ILoggerFactory _loggers;
         private readonly StuckEndpointWatchdog _watchdog;
+        private readonly bool _brokerAnswers;
+        private int _probes;
 
-        private WatchdogRun(FakeTimeProvider time)
+        private WatchdogRun(FakeTimeProvider time, bool othersConsume, bool brokerAnswers)
         {
+            _brokerAnswers = brokerAnswers;
             Activity = new When_a_receive_endpoint_stops_consuming_for_good(time).ActivityAfterACut();
-            Activity.Ready(State);
-            Activity.Ready(Validate);
+            if (othersConsume)
+            {
+                Activity.Ready(State);
+                Activity.Ready(Validate);
+            }
+
             _loggers = LoggerFactory.Create(builder => builder.AddProvider(Logs));
             var options = Options.Create(new RabbitMqOptions { StuckEndpointLimit = Limit });
             Exit = new ServiceExit(Lifetime, Options.Create(new HostOptions { ShutdownTimeout = TimeSpan.FromSeconds(30) }), time,
                 _loggers.CreateLogger<ServiceExit>(), HardExits.Add);
-            Health = new ReceiveEndpointsHealthCheck(Activity, options);
-            _watchdog = new StuckEndpointWatchdog(Activity, options, Exit, time, _loggers.CreateLogger<StuckEndpointWatchdog>());
+            Health = new ReceiveEndpointsHealthCheck(Activity);
+            _watchdog = new StuckEndpointWatchdog(Activity, this, options, Exit, time, _loggers.CreateLogger<StuckEndpointWatchdog>());
         }
+
+        /// <summary>How often the watchdog asked the broker.</summary>
+        public int Probes => Volatile.Read(ref _probes);
 
         public ReceiveEndpointActivity Activity { get; }
 
@@ -237,11 +264,17 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
 
         public ReceiveEndpointsHealthCheck Health { get; }
 
-        public static async Task<WatchdogRun> StartAsync(FakeTimeProvider time)
+        public static async Task<WatchdogRun> StartAsync(FakeTimeProvider time, bool othersConsume = true, bool brokerAnswers = true)
         {
-            var run = new WatchdogRun(time);
+            var run = new WatchdogRun(time, othersConsume, brokerAnswers);
             await run._watchdog.StartAsync(CancellationToken.None);
             return run;
+        }
+
+        public Task<bool> AnswersAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _probes);
+            return Task.FromResult(_brokerAnswers);
         }
 
         public async ValueTask DisposeAsync()

@@ -7,13 +7,15 @@ namespace ReportSaga.Service.Messaging.EndpointWatch;
 /// <remarks>
 /// A receive endpoint that lost its channel reports <c>Completed</c> or <c>Faulted</c> and then, while it retries,
 /// <c>Faulted</c> again at every failed attempt (MassTransit waits at most 30 seconds between attempts) until it is
-/// <c>Ready</c>. One that goes silent while not ready, although the broker is reachable, is wedged.
+/// <c>Ready</c>. One that goes silent while not ready, although the broker answers, is wedged. (While the connection
+/// itself cannot be opened, MassTransit may not report each attempt either: hence the watchdog's own probe.)
 /// </remarks>
 public sealed class ReceiveEndpointActivity(TimeProvider time)
 {
     private const string CompletedReport = "completed (its channel closed or it was stopped)";
 
     private readonly Dictionary<Uri, Entry> _endpoints = [];
+    private IReadOnlyList<StuckEndpoint> _wedged = [];
 
     /// <summary>The endpoint consumes again.</summary>
     public void Ready(Uri endpoint) => Record(endpoint, ready: true, "ready");
@@ -42,22 +44,37 @@ public sealed class ReceiveEndpointActivity(TimeProvider time)
     }
 
     /// <summary>
-    /// The endpoints that are not consuming and have reported nothing for at least <paramref name="limit"/>, while
-    /// another endpoint consumes (so the broker answers): those will not come back by themselves.
+    /// The endpoints that are not consuming and have reported nothing for at least <paramref name="limit"/>. While the
+    /// broker is down that is expected; while it answers, they will not come back by themselves.
     /// </summary>
-    public IReadOnlyList<StuckEndpoint> FindStuck(TimeSpan limit)
+    public IReadOnlyList<StuckEndpoint> FindSilent(TimeSpan limit)
     {
         var now = time.GetUtcNow();
         lock (_endpoints)
         {
-            if (!_endpoints.Values.Any(e => e.IsReady))
-                return [];
             return _endpoints
                 .Where(e => !e.Value.IsReady && now - e.Value.Since >= limit)
                 .Select(e => new StuckEndpoint(e.Key, e.Value.What, now - e.Value.Since))
                 .OrderBy(e => e.Endpoint.ToString(), StringComparer.Ordinal)
                 .ToList();
         }
+    }
+
+    /// <summary>The endpoints the watchdog found wedged (silent although the broker answers); empty until then.</summary>
+    public IReadOnlyList<StuckEndpoint> Wedged
+    {
+        get
+        {
+            lock (_endpoints)
+                return _wedged;
+        }
+    }
+
+    /// <summary>Records what the watchdog found wedged.</summary>
+    public void MarkWedged(IReadOnlyList<StuckEndpoint> wedged)
+    {
+        lock (_endpoints)
+            _wedged = wedged;
     }
 
     /// <summary>How many endpoints consume now, of how many that have reported anything.</summary>

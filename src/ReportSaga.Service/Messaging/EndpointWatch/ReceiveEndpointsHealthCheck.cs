@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Options;
 
 namespace ReportSaga.Service.Messaging.EndpointWatch;
 
@@ -7,17 +6,17 @@ namespace ReportSaga.Service.Messaging.EndpointWatch;
 /// Part of liveness: unhealthy while a receive endpoint is wedged (see <see cref="StuckEndpointWatchdog"/>), so an
 /// orchestrator that probes liveness restarts the process even before the watchdog has ended it.
 /// </summary>
-public sealed class ReceiveEndpointsHealthCheck(ReceiveEndpointActivity activity, IOptions<RabbitMqOptions> options) : IHealthCheck
+public sealed class ReceiveEndpointsHealthCheck(ReceiveEndpointActivity activity) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var stuck = activity.FindStuck(options.Value.StuckEndpointLimit);
+        var stuck = activity.Wedged;
         var (consuming, watched) = activity.Count();
         return Task.FromResult(stuck.Count == 0
             // Not consuming during a broker outage is not a reason to restart: readiness reports that.
             ? HealthCheckResult.Healthy($"{consuming} of {watched} receive endpoints consuming, none wedged")
             : HealthCheckResult.Unhealthy(
-                "Not consuming although the broker answers: " +
+                "Wedged (not consuming although the broker answers): " +
                 string.Join(", ", stuck.Select(s => $"{s.Endpoint.AbsolutePath.TrimStart('/')} (silent for {s.SilentFor:g})"))));
     }
 }

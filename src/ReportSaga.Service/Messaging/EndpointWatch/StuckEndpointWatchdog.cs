@@ -15,7 +15,7 @@ namespace ReportSaga.Service.Messaging.EndpointWatch;
 /// the only cure, and a safe one (see <see cref="ServiceExit"/>). Remove this once a RabbitMQ.Client release has the fix.
 /// </remarks>
 public sealed class StuckEndpointWatchdog(
-    ReceiveEndpointActivity activity, IOptions<RabbitMqOptions> options, ServiceExit exit, TimeProvider time,
+    ReceiveEndpointActivity activity, IBrokerProbe broker, IOptions<RabbitMqOptions> options, ServiceExit exit, TimeProvider time,
     ILogger<StuckEndpointWatchdog> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -26,16 +26,21 @@ public sealed class StuckEndpointWatchdog(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var stuck = activity.FindStuck(limit);
-                if (stuck.Count == 0)
+                var stuck = activity.FindSilent(limit);
+                // Silent and not consuming is what every endpoint is while the broker is down: only a broker that
+                // answers makes it a wedge. (Asked of the broker itself: when every endpoint is wedged, no other
+                // endpoint consumes to tell, and the bus may not even reconnect.)
+                if (stuck.Count == 0 || !await broker.AnswersAsync(stoppingToken))
                     continue;
+
+                activity.MarkWedged(stuck);
 
                 foreach (var endpoint in stuck)
                 {
                     logger.LogCritical(
                         "Receive endpoint {Endpoint} has not consumed for {SilentFor} (last report: {LastReport}) although the broker " +
-                        "answers the other endpoints; it will not recover in this process. Stopping with exit code {ExitCode} so the " +
-                        "supervisor starts a new one; no state or message is lost",
+                        "answers; it will not recover in this process. Stopping with exit code {ExitCode} so the supervisor starts a " +
+                        "new one; no state or message is lost",
                         endpoint.Endpoint.AbsolutePath.TrimStart('/'), endpoint.SilentFor, endpoint.LastReport, ServiceExit.ReceiveEndpointWedged);
                 }
 

@@ -36,8 +36,8 @@ internal sealed class BrokerConnections : IDisposable
         return new BrokerConnections(http, virtualHost);
     }
 
-    /// <summary>The names of the virtual host's connections whose client did not call itself <paramref name="clientName"/>.</summary>
-    public async Task<IReadOnlyList<string>> OthersThanAsync(string clientName)
+    /// <summary>The names of the virtual host's connections whose client did not call itself one of <paramref name="clientNames"/>.</summary>
+    public async Task<IReadOnlyList<string>> OthersThanAsync(params string[] clientNames)
     {
         using var connections = await GetJsonAsync($"vhosts/{Uri.EscapeDataString(_virtualHost)}/connections");
         var names = new List<string>();
@@ -45,7 +45,7 @@ internal sealed class BrokerConnections : IDisposable
         {
             var client = connection.TryGetProperty("client_properties", out var properties)
                 && properties.TryGetProperty("connection_name", out var name) ? name.GetString() : null;
-            if (client != clientName)
+            if (!clientNames.Contains(client))
                 names.Add(connection.GetProperty("name").GetString()!);
         }
 
@@ -56,7 +56,7 @@ internal sealed class BrokerConnections : IDisposable
     /// Waits until the management API lists a connection not named <paramref name="spare"/>: it lists connections from
     /// statistics refreshed every few seconds, so a connection a few seconds old may not be there yet.
     /// </summary>
-    public async Task<bool> WaitForOthersThanAsync(string spare, TimeSpan limit)
+    public async Task<bool> WaitForOthersThanAsync(TimeSpan limit, params string[] spare)
     {
         var deadline = DateTime.UtcNow + limit;
         while (DateTime.UtcNow < deadline)
@@ -70,7 +70,7 @@ internal sealed class BrokerConnections : IDisposable
     }
 
     /// <summary>Closes every connection of the virtual host but <paramref name="spare"/>'s; returns how many it closed.</summary>
-    public async Task<int> CloseAllButAsync(string spare, string reason)
+    public async Task<int> CloseAllButAsync(string reason, params string[] spare)
     {
         var names = await OthersThanAsync(spare);
         foreach (var name in names)

@@ -1,0 +1,53 @@
+using RabbitMQ.Client;
+using ReportSaga.Service.Hosting;
+
+namespace ReportSaga.Service.Messaging.EndpointWatch;
+
+/// <summary>
+/// Opens a connection of its own to the broker the bus uses (same address, login and virtual host) and closes it
+/// again. It says whether the broker answers; the bus's connection cannot, since a wedged bus may not even ask for
+/// one (a receive endpoint that waits forever asks for nothing).
+/// </summary>
+public sealed class RabbitMqBrokerProbe(ServiceParts parts, ILogger<RabbitMqBrokerProbe> logger) : IBrokerProbe
+{
+    public const string ConnectionName = "reportsaga-watchdog-probe";
+
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(10);
+
+    public async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        var amqp = parts.RabbitMq ?? throw new InvalidOperationException("The broker probe needs ConnectionStrings__RabbitMq.");
+        var userInfo = amqp.UserInfo.Split(':', 2);
+        var factory = new ConnectionFactory
+        {
+            HostName = amqp.Host,
+            Port = amqp.IsDefaultPort ? (amqp.Scheme == "amqps" ? 5671 : 5672) : amqp.Port,
+            VirtualHost = ServiceParts.VirtualHostOf(amqp),
+            ClientProvidedName = ConnectionName,
+            AutomaticRecoveryEnabled = false,
+            RequestedConnectionTimeout = Limit,
+            HandshakeContinuationTimeout = Limit,
+        };
+        if (userInfo[0].Length > 0)
+            factory.UserName = Uri.UnescapeDataString(userInfo[0]);
+        if (userInfo.Length > 1)
+            factory.Password = Uri.UnescapeDataString(userInfo[1]);
+        if (amqp.Scheme == "amqps")
+            factory.Ssl = new SslOption { Enabled = true, ServerName = amqp.Host };
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(Limit);
+        try
+        {
+            await using var connection = await factory.CreateConnectionAsync(timeout.Token);
+            await connection.CloseAsync(timeout.Token);
+            return true;
+        }
+        catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The type only: the message of a connection failure can name the login.
+            logger.LogInformation("The broker did not answer the watchdog's probe ({Failure})", exception.GetType().Name);
+            return false;
+        }
+    }
+}
