@@ -142,6 +142,22 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     }
 
     [Fact]
+    public async Task After_a_long_outage_the_endpoints_get_time_to_reconnect_before_any_is_called_wedged()
+    {
+        await using var run = await WatchdogRun.StartAsync(_time, othersConsume: false, brokerAnswers: false);
+        await AdvanceFor(TimeSpan.FromMinutes(10), WatchdogStep);
+
+        // The broker is back; MassTransit reconnects the endpoints within its 30 s reconnect delay.
+        run.BrokerAnswers = true;
+        await AdvanceFor(TimeSpan.FromSeconds(30), WatchdogStep);
+        foreach (var endpoint in new[] { Gate, State, Validate })
+            run.Activity.Ready(endpoint);
+        await AdvanceFor(TimeSpan.FromMinutes(10), WatchdogStep);
+
+        Assert.False(run.Lifetime.StopRequested);
+    }
+
+    [Fact]
     public async Task The_watchdog_neither_asks_the_broker_nor_acts_while_every_endpoint_consumes()
     {
         await using var run = await WatchdogRun.StartAsync(_time);
@@ -228,12 +244,11 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     {
         private readonly ILoggerFactory _loggers;
         private readonly StuckEndpointWatchdog _watchdog;
-        private readonly bool _brokerAnswers;
         private int _probes;
 
         private WatchdogRun(FakeTimeProvider time, bool othersConsume, bool brokerAnswers)
         {
-            _brokerAnswers = brokerAnswers;
+            BrokerAnswers = brokerAnswers;
             Activity = new When_a_receive_endpoint_stops_consuming_for_good(time).ActivityAfterACut();
             if (othersConsume)
             {
@@ -248,6 +263,9 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
             Health = new ReceiveEndpointsHealthCheck(Activity);
             _watchdog = new StuckEndpointWatchdog(Activity, this, options, Exit, time, _loggers.CreateLogger<StuckEndpointWatchdog>());
         }
+
+        /// <summary>What the broker's probe says.</summary>
+        public volatile bool BrokerAnswers;
 
         /// <summary>How often the watchdog asked the broker.</summary>
         public int Probes => Volatile.Read(ref _probes);
@@ -274,7 +292,7 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
         public Task<bool> AnswersAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _probes);
-            return Task.FromResult(_brokerAnswers);
+            return Task.FromResult(BrokerAnswers);
         }
 
         public async ValueTask DisposeAsync()

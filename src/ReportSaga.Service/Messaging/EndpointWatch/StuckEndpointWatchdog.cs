@@ -22,15 +22,26 @@ public sealed class StuckEndpointWatchdog(
     {
         var limit = options.Value.StuckEndpointLimit;
         using var timer = new PeriodicTimer(limit / 6, time);
+        // Since when the broker has answered every probe, while some endpoint was not consuming.
+        DateTimeOffset? answeringSince = null;
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
-                var stuck = activity.FindSilent(limit);
-                // Silent and not consuming is what every endpoint is while the broker is down: only a broker that
-                // answers makes it a wedge. (Asked of the broker itself: when every endpoint is wedged, no other
-                // endpoint consumes to tell, and the bus may not even reconnect.)
-                if (stuck.Count == 0 || !await broker.AnswersAsync(stoppingToken))
+                // Not consuming is what every endpoint is while the broker is down, and for up to 30 s after it is
+                // back (MassTransit's reconnect delay). Only silence for the limit while the broker answers makes a
+                // wedge. The broker is asked itself: when every endpoint is wedged, none consumes to tell, and the
+                // bus may not even reconnect.
+                if (activity.FindSilent(TimeSpan.Zero).Count == 0 || !await broker.AnswersAsync(stoppingToken))
+                {
+                    answeringSince = null;
+                    continue;
+                }
+
+                var now = time.GetUtcNow();
+                answeringSince ??= now;
+                var stuck = now - answeringSince.Value >= limit ? activity.FindSilent(limit) : [];
+                if (stuck.Count == 0)
                     continue;
 
                 activity.MarkWedged(stuck);
