@@ -7,6 +7,8 @@
 #   2. a Docker engine that answers `docker info`: the tests start containers with Testcontainers;
 #   3. otherwise local Debian packages: installs rabbitmq-server and postgresql when missing, starts them
 #      when stopped (running ones are reused), and exports the variables above.
+# The Python sample's test needs a Python 3 with pika: REPORTSAGA_TEST_PYTHON, else /usr/bin/python3 with Debian's
+# python3-pika (installed when missing and apt-get is there).
 # Results: one trx file per test project in artifacts/test-results/ (override with REPORTSAGA_TEST_RESULTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -121,7 +123,20 @@ trx_counter() {
     grep -o "<Counters [^>]*" "$1" | grep -o " $2=\"[0-9]*\"" | grep -o "[0-9]\+" || echo 0
 }
 
+# samples/publish-request.py is run by a test, with a Python 3 that has pika: Debian's python3-pika.
+provision_python() {
+    if [[ -n "${REPORTSAGA_TEST_PYTHON:-}" ]] || /usr/bin/python3 -c "import pika" >/dev/null 2>&1; then
+        return 0
+    fi
+    if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+        install_missing_packages python3-pika
+    else
+        log "no python3 with pika and no apt-get as root: the Python sample's test will say what is missing"
+    fi
+}
+
 provision_servers
+provision_python
 
 log "building ReportSaga.sln ($CONFIGURATION, warnings as errors)"
 if ! dotnet build ReportSaga.sln -c "$CONFIGURATION" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then

@@ -11,9 +11,14 @@ internal static class ScriptRun
     /// <summary>A script that has not ended after this long is killed and the test fails; it only stops a hang.</summary>
     private static readonly TimeSpan Guard = TimeSpan.FromSeconds(90);
 
-    public static async Task<ScriptResult> BashAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments)
+    public static Task<ScriptResult> BashAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        RunAsync("bash", script, environment, arguments);
+
+    /// <summary>Runs <paramref name="script"/> from the samples folder with <paramref name="interpreter"/> (bash, python3, …).</summary>
+    public static async Task<ScriptResult> RunAsync(
+        string interpreter, string script, IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("bash")
+        var start = new ProcessStartInfo(interpreter)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -25,7 +30,7 @@ internal static class ScriptRun
         foreach (var (name, value) in environment)
             start.Environment[name] = value;
 
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("bash did not start.");
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{interpreter} did not start.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var guard = new CancellationTokenSource(Guard);
