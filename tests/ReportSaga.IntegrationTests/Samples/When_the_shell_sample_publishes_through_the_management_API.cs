@@ -1,4 +1,3 @@
-using System.Text.Json;
 using ReportSaga.IntegrationTests.Infrastructure;
 
 namespace ReportSaga.IntegrationTests.Samples;
@@ -12,41 +11,19 @@ public sealed class When_the_shell_sample_publishes_through_the_management_API(I
 {
     private const string Script = "publish-request.sh";
 
-    /// <summary>A body the script must pass through untouched: non-ASCII text, a number no double holds, a trailing zero.</summary>
-    private const string OddReport =
-        """{"report_name":"Zürich \"Q1\"","report_query":{"tables":[{"vtable":"traffic_and_engagement","granularity":"monthly","filters":{"domains":["example.ch"],"countries":["CH"]},"metrics":["all_traffic_visits"],"start_date":"2024-01","end_date":"2024-03","future_option":{"huge":123456789012345678901234567890,"price":0.10,"nothing":null}}]}}""";
-
     [Fact]
     public async Task The_entry_endpoint_reads_its_body_as_exactly_one_RequestReport()
     {
         await using var isolated = await infrastructure.CreateIsolatedAsync();
         await using var bus = await EntryEndpoint.StartAsync(isolated.RabbitMqUri);
         var requestId = Guid.NewGuid();
-        var reportFile = Path.Combine(Path.GetTempPath(), $"reportsaga-sample-{requestId:N}.json");
-        await File.WriteAllTextAsync(reportFile, OddReport);
-        ScriptResult result;
-        try
-        {
-            result = await RunScriptAsync(isolated, new() { ["REQUEST_ID"] = requestId.ToString(), ["MAX_CREDITS"] = "1500", ["REQUESTED_BY"] = "shell \"ops\"" },
-                reportFile);
-        }
-        finally
-        {
-            File.Delete(reportFile);
-        }
+        var result = await PlainJsonSample.RunWithOddReportFileAsync(reportFile =>
+            RunScriptAsync(isolated, new() { ["REQUEST_ID"] = requestId.ToString(), ["MAX_CREDITS"] = "1500", ["REQUESTED_BY"] = "shell \"ops\"" },
+                reportFile));
 
         Assert.True(result.ExitCode == 0, $"exit {result.ExitCode}: {result.StandardError}");
         Assert.Contains($"requestId={requestId}", result.StandardOutput);
-        var received = await EntryEndpoint.DrainAsync(bus);
-        var arrived = Assert.Single(received);
-        Assert.Equal("application/json", arrived.ContentType);
-        Assert.Equal(requestId, arrived.Message.RequestId);
-        Assert.Equal(1500, arrived.Message.MaxCredits);
-        Assert.Equal("shell \"ops\"", arrived.Message.RequestedBy);
-        Assert.Equal(OddReport, JsonSerializer.Serialize(arrived.Message.Report!.Value,
-            new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        // ReportSaga's inbox keys on the message id: a plain body must carry one in the AMQP properties.
-        Assert.NotNull(bus.Get<RequestReportMessageIds>().Of(requestId));
+        await PlainJsonSample.AssertArrivedOnceUnchangedAsync(bus, requestId, maxCredits: 1500, requestedBy: "shell \"ops\"");
     }
 
     [Fact]
