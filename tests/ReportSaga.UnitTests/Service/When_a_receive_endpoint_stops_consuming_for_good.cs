@@ -115,6 +115,23 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     }
 
     [Fact]
+    public async Task The_bus_own_temporary_endpoint_is_not_watched_so_the_exit_does_not_wait_for_it()
+    {
+        // MassTransit reports the bus's temporary endpoint ready when the bus starts, and not again: it holds none of
+        // the service's work. Seen in a real wedge: watched, it kept the process from exiting early.
+        await using var run = await WatchdogRun.StartAsync(_time);
+        run.Activity.Ready(new Uri("rabbitmq://broker/reports/host_ReportSagaService_bus_abc?temporary=true"));
+        Assert.Equal((2, 3), run.Activity.Count());
+        await AdvanceUntilAsync(() => run.Lifetime.StopRequested, Limit * 2, WatchdogStep);
+
+        run.Activity.Completed(State);
+        run.Activity.Completed(Validate);
+        await AdvanceUntilAsync(() => run.HardExits.Count > 0, TimeSpan.FromSeconds(3));
+
+        Assert.Equal([ServiceExit.ReceiveEndpointWedged], run.HardExits);
+    }
+
+    [Fact]
     public async Task A_graceful_stop_that_hangs_is_cut_short_after_the_hosts_shutdown_timeout()
     {
         await using var run = await WatchdogRun.StartAsync(_time);

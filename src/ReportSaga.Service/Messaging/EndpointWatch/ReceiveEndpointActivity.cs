@@ -86,10 +86,17 @@ public sealed class ReceiveEndpointActivity(TimeProvider time)
 
     private void Record(Uri endpoint, bool ready, string what)
     {
+        // The bus's own temporary endpoint (responses to requests this process makes) holds none of the service's
+        // work, and MassTransit reports it only when the bus starts: watched, it would look ready forever.
+        if (IsTemporary(endpoint))
+            return;
         var now = time.GetUtcNow();
         lock (_endpoints)
             _endpoints[endpoint] = new Entry(ready, what, now);
     }
+
+    private static bool IsTemporary(Uri endpoint) =>
+        endpoint.Query.TrimStart('?').Split('&').Contains("temporary=true", StringComparer.OrdinalIgnoreCase);
 
     private readonly record struct Entry(bool IsReady, string What, DateTimeOffset Since);
 }
