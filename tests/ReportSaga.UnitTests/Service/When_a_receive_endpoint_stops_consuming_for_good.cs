@@ -175,15 +175,46 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
     }
 
     [Fact]
-    public async Task The_watchdog_neither_asks_the_broker_nor_acts_while_every_endpoint_consumes()
+    public async Task The_watchdog_does_not_act_while_every_endpoint_consumes()
     {
         await using var run = await WatchdogRun.StartAsync(_time);
         run.Activity.Ready(Gate);
 
         await AdvanceFor(TimeSpan.FromMinutes(10), WatchdogStep);
 
-        Assert.Equal(0, run.Probes);
+        Assert.True(run.Probes > 0, "The watchdog never asked the broker.");
         Assert.False(run.Lifetime.StopRequested);
+    }
+
+    [Fact]
+    public async Task An_endpoint_the_bus_calls_ready_whose_queue_has_had_no_consumer_for_the_limit_is_wedged()
+    {
+        // Seen: after a cut, endpoints never reported losing their channel, and their queues kept 0 consumers.
+        await using var run = await WatchdogRun.StartAsync(_time);
+        run.Activity.Ready(Gate);
+        run.NoConsumerOn.Add("submission-gate");
+
+        await AdvanceUntilAsync(() => run.Lifetime.StopRequested, Limit * 2, WatchdogStep);
+
+        Assert.Contains(run.Logs.Lines, line => line.StartsWith("Critical", StringComparison.Ordinal)
+                                                && line.Contains("reports/submission-gate", StringComparison.Ordinal)
+                                                && line.Contains("no consumer", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_queue_without_a_consumer_for_a_moment_is_not_a_wedge()
+    {
+        await using var run = await WatchdogRun.StartAsync(_time);
+        run.Activity.Ready(Gate);
+        run.NoConsumerOn.Add("submission-gate");
+        await AdvanceFor(TimeSpan.FromSeconds(40), WatchdogStep);
+
+        // The endpoint consumes again (its consumer re-registered, and the bus may not even report it).
+        run.NoConsumerOn.Clear();
+        await AdvanceFor(TimeSpan.FromMinutes(10), WatchdogStep);
+
+        Assert.False(run.Lifetime.StopRequested);
+        Assert.Equal((3, 3), run.Activity.Count());
     }
 
     [Fact]
@@ -306,10 +337,16 @@ public sealed class When_a_receive_endpoint_stops_consuming_for_good
             return run;
         }
 
-        public Task<bool> AnswersAsync(CancellationToken cancellationToken)
+        /// <summary>Queues the broker lists without a consumer; every other queue has one.</summary>
+        public HashSet<string> NoConsumerOn { get; } = [];
+
+        public Task<IReadOnlyDictionary<string, uint>?> ConsumerCountsAsync(IReadOnlyCollection<string> queues, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _probes);
-            return Task.FromResult(BrokerAnswers);
+            lock (NoConsumerOn)
+                return Task.FromResult<IReadOnlyDictionary<string, uint>?>(BrokerAnswers
+                    ? queues.ToDictionary(q => q, q => NoConsumerOn.Contains(q) ? 0u : 1u)
+                    : null);
         }
 
         public async ValueTask DisposeAsync()

@@ -13,6 +13,7 @@ namespace ReportSaga.Service.Messaging.EndpointWatch;
 public sealed class ReceiveEndpointActivity(TimeProvider time)
 {
     private const string CompletedReport = "completed (its channel closed or it was stopped)";
+    private const string NoConsumerReport = "ready, but the broker lists no consumer on its queue";
 
     private readonly Dictionary<Uri, Entry> _endpoints = [];
     private IReadOnlyList<StuckEndpoint> _wedged = [];
@@ -76,6 +77,38 @@ public sealed class ReceiveEndpointActivity(TimeProvider time)
         lock (_endpoints)
             _wedged = wedged;
     }
+
+    /// <summary>The watched endpoints and whether each is taken to be consuming, with the time that was last decided.</summary>
+    public IReadOnlyList<(Uri Endpoint, bool IsReady, DateTimeOffset Since)> Snapshot()
+    {
+        lock (_endpoints)
+            return _endpoints.Select(e => (e.Key, e.Value.IsReady, e.Value.Since)).ToList();
+    }
+
+    /// <summary>
+    /// Takes the broker's consumer counts, read after <paramref name="askedAt"/>, into account: an endpoint the bus calls
+    /// ready whose queue has no consumer is not consuming (its channel went without the bus noticing), unless the bus
+    /// reported on it since; one set so by this whose queue has a consumer again is ready.
+    /// </summary>
+    public void Reconcile(IReadOnlyDictionary<string, uint> consumerCounts, DateTimeOffset askedAt)
+    {
+        var now = time.GetUtcNow();
+        lock (_endpoints)
+        {
+            foreach (var (endpoint, entry) in _endpoints.ToList())
+            {
+                if (!consumerCounts.TryGetValue(QueueOf(endpoint), out var consumers))
+                    continue;
+                if (entry.IsReady && consumers == 0 && entry.Since <= askedAt)
+                    _endpoints[endpoint] = new Entry(false, NoConsumerReport, now);
+                else if (entry.What == NoConsumerReport && consumers > 0)
+                    _endpoints[endpoint] = new Entry(true, "ready", now);
+            }
+        }
+    }
+
+    /// <summary>The queue a receive endpoint consumes: the last segment of its address.</summary>
+    public static string QueueOf(Uri endpoint) => Uri.UnescapeDataString(endpoint.AbsolutePath.TrimEnd('/').Split('/')[^1]);
 
     /// <summary>How many endpoints consume now, of how many that have reported anything.</summary>
     public (int Consuming, int Watched) Count()

@@ -32,7 +32,12 @@ public sealed class StuckEndpointWatchdog(
                 // back (MassTransit's reconnect delay). Only silence for the limit while the broker answers makes a
                 // wedge. The broker is asked itself: when every endpoint is wedged, none consumes to tell, and the
                 // bus may not even reconnect.
-                if (activity.FindSilent(TimeSpan.Zero).Count == 0 || !await broker.AnswersAsync(stoppingToken))
+                var askedAt = time.GetUtcNow();
+                var queues = activity.Snapshot().Select(e => ReceiveEndpointActivity.QueueOf(e.Endpoint)).Distinct().ToList();
+                var consumerCounts = await broker.ConsumerCountsAsync(queues, stoppingToken);
+                if (consumerCounts is not null)
+                    activity.Reconcile(consumerCounts, askedAt);
+                if (consumerCounts is null || activity.FindSilent(TimeSpan.Zero).Count == 0)
                 {
                     answeringSince = null;
                     continue;
