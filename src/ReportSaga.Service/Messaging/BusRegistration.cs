@@ -86,15 +86,14 @@ public static class BusRegistration
 
     private static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, Uri amqp)
     {
-        var port = amqp.IsDefaultPort ? (amqp.Scheme == "amqps" ? 5671 : 5672) : amqp.Port;
-        cfg.Host(amqp.Host, (ushort)port, ServiceParts.VirtualHostOf(amqp), h =>
+        var address = AmqpAddress.Of(amqp);
+        cfg.Host(address.Host, (ushort)address.Port, address.VirtualHost, h =>
         {
-            var userInfo = amqp.UserInfo.Split(':', 2);
-            if (userInfo[0].Length > 0)
-                h.Username(Uri.UnescapeDataString(userInfo[0]));
-            if (userInfo.Length > 1)
-                h.Password(Uri.UnescapeDataString(userInfo[1]));
-            if (amqp.Scheme == "amqps")
+            if (address.UserName is not null)
+                h.Username(address.UserName);
+            if (address.Password is not null)
+                h.Password(address.Password);
+            if (address.UsesTls)
                 h.UseSsl(s => s.Protocol = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13);
         });
     }

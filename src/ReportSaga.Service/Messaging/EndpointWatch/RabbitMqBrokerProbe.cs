@@ -18,23 +18,23 @@ public sealed class RabbitMqBrokerProbe(ServiceParts parts, ILogger<RabbitMqBrok
     public async Task<IReadOnlyDictionary<string, uint>?> ConsumerCountsAsync(IReadOnlyCollection<string> queues, CancellationToken cancellationToken)
     {
         var amqp = parts.RabbitMq ?? throw new InvalidOperationException("The broker probe needs ConnectionStrings__RabbitMq.");
-        var userInfo = amqp.UserInfo.Split(':', 2);
+        var address = AmqpAddress.Of(amqp);
         var factory = new ConnectionFactory
         {
-            HostName = amqp.Host,
-            Port = amqp.IsDefaultPort ? (amqp.Scheme == "amqps" ? 5671 : 5672) : amqp.Port,
-            VirtualHost = ServiceParts.VirtualHostOf(amqp),
+            HostName = address.Host,
+            Port = address.Port,
+            VirtualHost = address.VirtualHost,
             ClientProvidedName = ConnectionName,
             AutomaticRecoveryEnabled = false,
             RequestedConnectionTimeout = Limit,
             HandshakeContinuationTimeout = Limit,
         };
-        if (userInfo[0].Length > 0)
-            factory.UserName = Uri.UnescapeDataString(userInfo[0]);
-        if (userInfo.Length > 1)
-            factory.Password = Uri.UnescapeDataString(userInfo[1]);
-        if (amqp.Scheme == "amqps")
-            factory.Ssl = new SslOption { Enabled = true, ServerName = amqp.Host };
+        if (address.UserName is not null)
+            factory.UserName = address.UserName;
+        if (address.Password is not null)
+            factory.Password = address.Password;
+        if (address.UsesTls)
+            factory.Ssl = new SslOption { Enabled = true, ServerName = address.Host };
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Limit);
