@@ -18,7 +18,8 @@ public static class PersistenceServiceCollectionExtensions
     /// Registers the database (<c>ConnectionStrings:Postgres</c> → PostgreSQL, else the SQLite file
     /// <c>Storage:SqlitePath</c>), the scoped <see cref="ReportSagaDbContext"/>, the start-up migration
     /// (<c>Storage:MigrateOnStartup</c>, default true), the <c>ready</c> health check and
-    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>). Returns the resolved settings: log
+    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>), and the submission gate's storage
+    /// (<see cref="ISubmissionQueue"/>, <see cref="ISubmissionGrants"/>). Returns the resolved settings: log
     /// <see cref="StorageSettings.Description"/>, never the connection string.
     /// </summary>
     public static StorageSettings AddReportSagaPersistence(this IServiceCollection services, IConfiguration configuration)
@@ -59,6 +60,10 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
+        // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's
+        // side runs short transactions of its own.
+        services.TryAddScoped<ISubmissionQueue, EfSubmissionQueue>();
+        services.TryAddSingleton<ISubmissionGrants, EfSubmissionGrants>();
         return settings;
     }
 
