@@ -23,6 +23,17 @@ public sealed class Every_contract_message
         Assert.Empty(ContractSamples.MessageTypes().Where(t => !sampled.Contains(t)).Select(t => t.Name));
     }
 
+    [Fact]
+    public void Is_public_interface_only_no_internal_command_is_in_the_contracts()
+    {
+        string[] publicMessages =
+        [
+            "RequestReport", "CancelReport", "GetReportStatus", "ReportStatus", "ReportNotFound",
+            "ReportValidated", "ReportSubmitted", "ReportStatusChanged", "ReportCompleted", "ReportFailed",
+        ];
+        Assert.Equal(publicMessages.Order(), ContractSamples.MessageTypes().Select(t => t.Name).Order());
+    }
+
     [Theory]
     [MemberData(nameof(MessageNames))]
     public void Is_written_with_exactly_the_documented_camelCase_names(string messageName)
