@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReportSaga.Service.Defaults;
 using ReportSaga.Service.Demo;
 using ReportSaga.Service.Hosting;
+using ReportSaga.Service.OperatorHttp;
 using ReportSaga.Service.Reports;
 
 try
@@ -13,10 +14,16 @@ try
 
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
+    var production = ReportSagaHost.IsProductionRequested(builder);
+    var http = builder.AddOperatorHttp(production);
     var parts = await ReportSagaHost.ConfigureAsync(builder);
 
     var app = builder.Build();
-    app.Logger.LogInformation("ReportSaga starting: {Parts}", parts.Describe());
+    app.Logger.LogInformation("ReportSaga starting: {Parts} http: {Http}", parts.Describe(), http);
+    if (production && parts.BatchApiBaseUrl is { Scheme: "http", IsLoopback: false } insecure)
+        app.Logger.LogWarning("The Batch API is called over plain http ({BatchApi}, BatchApi__AllowInsecureHttp=true): the API key crosses the network unencrypted",
+            insecure.GetLeftPart(UriPartial.Authority));
+    app.UseOperatorHttp();
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
     await app.RunAsync();

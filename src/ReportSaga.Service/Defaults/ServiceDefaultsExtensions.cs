@@ -39,7 +39,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Maps <c>/health/live</c> (checks tagged <c>live</c>: none but a wedged receive endpoint) and <c>/health/ready</c> (checks tagged
-    /// <c>ready</c>: the bus, registered by AddMassTransit, and the database, registered by persistence).
+    /// <c>ready</c>: the bus, registered by AddMassTransit, and the database, registered by persistence). Both are open
+    /// to anonymous callers (orchestrators' probes carry no key) and are not rate limited.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -47,12 +48,12 @@ public static class ServiceDefaultsExtensions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.LiveTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return app;
     }
 
