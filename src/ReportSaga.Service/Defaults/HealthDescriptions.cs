@@ -8,7 +8,7 @@ namespace ReportSaga.Service.Defaults;
 /// failed start or stop as <c>Not ready: start faulted: {exception message}</c>, and a connection failure's message
 /// names the broker's user, host and port. Such detail is logged by the health check service (at Error), not shown.
 /// </summary>
-internal static partial class HealthDescriptions
+public static partial class HealthDescriptions
 {
     private const string Faulted = " faulted";
     private const string Hidden = "…";
