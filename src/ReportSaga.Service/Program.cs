@@ -26,9 +26,11 @@ try
     app.UseOperatorHttp();
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
+    // Taken before running: RunAsync disposes the app's services when the host stops.
+    var exit = app.Services.GetRequiredService<ServiceExit>();
     await app.RunAsync();
     // Not 0 when the service ended itself to be restarted (ServiceExit).
-    return app.Services.GetRequiredService<ServiceExit>().Code;
+    return exit.Code;
 }
 catch (Exception exception) when (exception is InvalidSettingException or OptionsValidationException)
 {

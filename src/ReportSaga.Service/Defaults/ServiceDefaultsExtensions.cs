@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry;
@@ -31,6 +33,7 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        builder.ReadShippedSettingsWhereverStarted();
         builder.ConfigureConsoleLogging();
         builder.ConfigureOpenTelemetry();
         builder.Services.AddHealthChecks();
@@ -55,6 +58,24 @@ public static class ServiceDefaultsExtensions
             ResponseWriter = HealthResponseWriter.WriteAsync,
         }).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// The appsettings.json shipped next to the binary, as the lowest-priority source. The host reads appsettings.json
+    /// from the content root, which is the working directory: started from anywhere but its own folder (the image's
+    /// WORKDIR is that folder, a systemd unit's may not be), the service would lose the shipped log levels and write
+    /// every SQL command. Everything else (the content root's own files, environment, command line) still overrides it.
+    /// </summary>
+    private static void ReadShippedSettingsWhereverStarted(this IHostApplicationBuilder builder)
+    {
+        if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))
+            return;
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
     }
 
     private static void ConfigureConsoleLogging(this IHostApplicationBuilder builder)
