@@ -3,7 +3,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Hosting;
 using ReportSaga.Orchestration.Consumers;
+using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
@@ -27,32 +29,43 @@ public static class ReportSagaRegistration
     }
 
     /// <summary>
-    /// Adds the report and submission-gate state machines and the Batch API consumers to the bus. The caller chooses
-    /// the saga repositories (<paramref name="configureReportRepository"/>, <paramref name="configureGateRepository"/>);
-    /// left null, MassTransit's in-memory repository is used, which only the test harness should rely on.
+    /// Adds the report state machine, the Batch API consumers and the submission gate's worker to the bus. The caller
+    /// chooses the saga repository (<paramref name="configureReportRepository"/>); left null, MassTransit's in-memory
+    /// repository is used with an in-memory submission gate, which only the test harness should rely on. A durable
+    /// repository needs a durable <see cref="ISubmissionQueue"/>/<see cref="ISubmissionGrants"/> registered with it.
     /// </summary>
     public static IBusRegistrationConfigurator AddReportSaga(
         this IBusRegistrationConfigurator bus,
-        Action<ISagaRegistrationConfigurator<ReportState>>? configureReportRepository = null,
-        Action<ISagaRegistrationConfigurator<SubmissionGateState>>? configureGateRepository = null)
+        Action<ISagaRegistrationConfigurator<ReportState>>? configureReportRepository = null)
     {
-        var report = bus.AddSagaStateMachine<ReportStateMachine, ReportState>();
+        var report = bus.AddSagaStateMachine<ReportStateMachine, ReportState>(typeof(ReportStateDefinition));
         if (configureReportRepository is null)
+        {
             report.InMemoryRepository();
+            bus.TryAddSingleton<InMemorySubmissionQueue>();
+            bus.TryAddSingleton<ISubmissionQueue>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
+            bus.TryAddSingleton<ISubmissionGrants>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
+        }
         else
             configureReportRepository(report);
 
-        var gate = bus.AddSagaStateMachine<SubmissionGateStateMachine, SubmissionGateState>(typeof(SubmissionGateDefinition));
-        if (configureGateRepository is null)
-            gate.InMemoryRepository();
-        else
-            configureGateRepository(gate);
+        bus.TryAddSingleton<SubmissionGateSignal>();
+        bus.TryAddSingleton<SubmissionGranter>();
+        bus.AddSingleton<IHostedService>(provider => provider.GetRequiredService<SubmissionGranter>());
+        bus.TryAddSingleton<ISubmissionAuthority, SagaSubmissionAuthority>();
 
         bus.AddConsumer<AcceptReportRequestConsumer>(typeof(AcceptReportRequestDefinition));
-        bus.AddConsumer<ValidateReportConsumer>();
-        bus.AddConsumer<SubmitReportConsumer>();
-        bus.AddConsumer<CheckReportStatusConsumer>();
-        bus.AddConsumer<RetryReportConsumer>();
+        // The consumers' queues take only what the saga sends them: no exchange is bound to an internal command.
+        bus.AddConsumer<ValidateReportConsumer>().Endpoint(e => Internal(e, ReportSagaQueues.Validate));
+        bus.AddConsumer<SubmitReportConsumer>().Endpoint(e => Internal(e, ReportSagaQueues.Submit));
+        bus.AddConsumer<CheckReportStatusConsumer>().Endpoint(e => Internal(e, ReportSagaQueues.CheckStatus));
+        bus.AddConsumer<RetryReportConsumer>().Endpoint(e => Internal(e, ReportSagaQueues.Retry));
         return bus;
+    }
+
+    private static void Internal(IEndpointRegistrationConfigurator endpoint, string name)
+    {
+        endpoint.Name = name;
+        endpoint.ConfigureConsumeTopology = false;
     }
 }

@@ -18,7 +18,8 @@ public static class PersistenceServiceCollectionExtensions
     /// Registers the database (<c>ConnectionStrings:Postgres</c> → PostgreSQL, else the SQLite file
     /// <c>Storage:SqlitePath</c>), the scoped <see cref="ReportSagaDbContext"/>, the start-up migration
     /// (<c>Storage:MigrateOnStartup</c>, default true), the <c>ready</c> health check and
-    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>) and the read-only
+    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>), the submission gate's storage
+    /// (<see cref="ISubmissionQueue"/>, <see cref="ISubmissionGrants"/>) and the read-only
     /// <see cref="Reports.IReportStatusReader"/>. Returns the resolved settings: log
     /// <see cref="StorageSettings.Description"/>, never the connection string.
     /// </summary>
@@ -61,6 +62,10 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
+        // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's
+        // side runs short transactions of its own.
+        services.TryAddScoped<ISubmissionQueue, EfSubmissionQueue>();
+        services.TryAddSingleton<ISubmissionGrants, EfSubmissionGrants>();
         return settings;
     }
 

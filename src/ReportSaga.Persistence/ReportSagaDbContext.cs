@@ -2,7 +2,6 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using ReportSaga.Orchestration.Reports;
-using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Mapping;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Scheduling;
@@ -12,8 +11,8 @@ using ReportSaga.Persistence.Submissions;
 namespace ReportSaga.Persistence;
 
 /// <summary>
-/// ReportSaga's database: saga instances (<see cref="ReportState"/>, <see cref="SubmissionGateState"/>), scheduled
-/// messages, the transactional outbox and inbox, and the submission ledger. Two derived contexts,
+/// ReportSaga's database: saga instances (<see cref="ReportState"/>), the submission gate's line
+/// (<see cref="SubmissionSlot"/>), scheduled messages, the transactional outbox and inbox, and the submission ledger. Two derived contexts,
 /// <see cref="PostgresReportSagaDbContext"/> and <see cref="SqliteReportSagaDbContext"/>, carry each provider's
 /// migrations; code depends on this base type only.
 /// </summary>
@@ -31,8 +30,8 @@ public abstract class ReportSagaDbContext : DbContext
     /// <summary>Report saga instances.</summary>
     public DbSet<ReportState> Reports => Set<ReportState>();
 
-    /// <summary>The submission gate (one row).</summary>
-    public DbSet<SubmissionGateState> SubmissionGates => Set<SubmissionGateState>();
+    /// <summary>The submission gate's line: one entry per validated, unfinished report.</summary>
+    public DbSet<SubmissionSlot> SubmissionSlots => Set<SubmissionSlot>();
 
     /// <summary>Messages waiting for their due time.</summary>
     public DbSet<ScheduledMessageRecord> ScheduledMessages => Set<ScheduledMessageRecord>();
@@ -50,7 +49,7 @@ public abstract class ReportSagaDbContext : DbContext
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         ReportStateMap.Map(modelBuilder);
-        SubmissionGateStateMap.Map(modelBuilder);
+        SubmissionSlotMap.Map(modelBuilder);
         ScheduledMessageMap.Map(modelBuilder);
         InboxStateMap.Map(modelBuilder);
         OutboxMessageMap.Map(modelBuilder);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Messaging;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -12,7 +13,7 @@ namespace ReportSaga.Orchestration.Consumers;
 /// </summary>
 public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
 {
-    public Task Consume(ConsumeContext<RequestReport> context)
+    public async Task Consume(ConsumeContext<RequestReport> context)
     {
         var message = context.Message;
         if (message.RequestId == Guid.Empty)
@@ -21,14 +22,16 @@ public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
             throw new InvalidReportRequestException("RequestReport.requestId is required and must be a non-empty GUID.");
         }
 
-        return context.Publish(new ReportRequestAccepted
+        // Sent to the saga's own queue: no other broker client can start a report but through RequestReport.
+        var saga = await context.GetSendEndpoint(ReportSagaQueues.SagaAddress);
+        await saga.Send(new ReportRequestAccepted
         {
             RequestId = message.RequestId,
             Report = message.Report,
             MaxCredits = message.MaxCredits,
             RequestedBy = message.RequestedBy,
             Problem = FindProblem(message),
-        });
+        }, context.CancellationToken);
     }
 
     /// <summary>What makes the request impossible to run, or null. The provider's validation judges the rest.</summary>

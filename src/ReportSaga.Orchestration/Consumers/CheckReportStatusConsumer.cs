@@ -1,6 +1,7 @@
 using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Telemetry;
 
@@ -21,9 +22,10 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsume
         switch (result.Outcome)
         {
             case BatchApiOutcome.Success:
-                await context.Publish(new ReportStatusChecked
+                await context.AnswerAsync(new ReportStatusChecked
                 {
                     RequestId = message.RequestId,
+                    StepToken = message.StepToken,
                     ReportId = message.ReportId,
                     Status = ProviderStatuses.Normalize(result.Value!.Status),
                     DownloadUrl = result.Value.DownloadUrl,
@@ -33,14 +35,14 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsume
                 });
                 break;
             case BatchApiOutcome.Unauthorized:
-                await context.Publish(CallOutcomes.Rejected(message.RequestId, ReportFailureReasons.Unauthorized, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(message, ReportFailureReasons.Unauthorized, result));
                 break;
             case BatchApiOutcome.Invalid:
                 // The provider no longer knows the report id: polling on would never end.
-                await context.Publish(CallOutcomes.Rejected(message.RequestId, ReportFailureReasons.BadRequest, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(message, ReportFailureReasons.BadRequest, result));
                 break;
             default:
-                await context.Publish(CallOutcomes.Deferred(message.RequestId, "status", result));
+                await context.AnswerAsync(CallOutcomes.Deferred(message, "status", result));
                 break;
         }
     }

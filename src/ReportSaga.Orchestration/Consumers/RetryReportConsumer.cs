@@ -1,6 +1,7 @@
 using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Telemetry;
 
@@ -19,15 +20,16 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
         switch (result.Outcome)
         {
             case BatchApiOutcome.Success:
-                await context.Publish(new ReportRetryAccepted
+                await context.AnswerAsync(new ReportRetryAccepted
                 {
                     RequestId = message.RequestId,
+                    StepToken = message.StepToken,
                     ReportId = message.ReportId,
                     Status = ProviderStatuses.Normalize(result.Value!.Status),
                 });
                 break;
             case BatchApiOutcome.Unauthorized:
-                await context.Publish(CallOutcomes.Rejected(message.RequestId, ReportFailureReasons.Unauthorized, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(message, ReportFailureReasons.Unauthorized, result));
                 break;
             case BatchApiOutcome.Invalid:
                 // Refused. A repeated call (a redelivery after a crash, say) is refused because the first one worked
@@ -36,9 +38,10 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
                 ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, status.Outcome);
                 if (status.IsSuccess && ProviderStatuses.Normalize(status.Value!.Status) != ProviderStatuses.InternalError)
                 {
-                    await context.Publish(new ReportRetryAccepted
+                    await context.AnswerAsync(new ReportRetryAccepted
                     {
                         RequestId = message.RequestId,
+                        StepToken = message.StepToken,
                         ReportId = message.ReportId,
                         Status = ProviderStatuses.Normalize(status.Value.Status),
                     });
@@ -46,15 +49,16 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
                 }
 
                 // Still in internal_error and the provider will not retry it: it cannot recover.
-                await context.Publish(new ReportRejected
+                await context.AnswerAsync(new ReportRejected
                 {
                     RequestId = message.RequestId,
+                    StepToken = message.StepToken,
                     Reason = ReportFailureReasons.RetriesExhausted,
                     Errors = ["The provider refused the retry call.", .. result.Errors],
                 });
                 break;
             default:
-                await context.Publish(CallOutcomes.Deferred(message.RequestId, "retry", result));
+                await context.AnswerAsync(CallOutcomes.Deferred(message, "retry", result));
                 break;
         }
     }

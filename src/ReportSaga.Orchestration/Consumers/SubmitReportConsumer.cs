@@ -1,7 +1,10 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Polly;
+using Polly.Retry;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Orchestration.Telemetry;
@@ -9,32 +12,59 @@ using ReportSaga.Orchestration.Telemetry;
 namespace ReportSaga.Orchestration.Consumers;
 
 /// <summary>
-/// Calls request-report, the one call that costs credits. The ledger makes it at most once per report: a claim is
-/// committed before the call, so a redelivery after a crash mid-call is answered with <c>submission_uncertain</c>
-/// instead of a second, possibly charged, submission.
+/// Calls request-report, the one call that costs credits. It submits only what the report's saga is waiting to submit
+/// (<see cref="ISubmissionAuthority"/>): a forged, stale or repeated command spends nothing. The ledger makes it at
+/// most once per report: a claim is committed before the call, so a redelivery after a crash mid-call is answered with
+/// <c>submission_uncertain</c> instead of a second, possibly charged, submission.
 /// </summary>
-public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedger ledger, ILogger<SubmitReportConsumer> logger)
+public sealed class SubmitReportConsumer(
+    IBatchApiClient client, ISubmissionLedger ledger, ISubmissionAuthority authority, ILogger<SubmitReportConsumer> logger)
     : IConsumer<SubmitReport>
 {
+    /// <summary>
+    /// Recording an accepted submission waits out a database outage as long as any other storage work does
+    /// (<see cref="StorageOutage"/>): losing the record would end a charged report as submission_uncertain.
+    /// </summary>
+    private static readonly ResiliencePipeline RecordingRetry = new ResiliencePipelineBuilder()
+        .AddRetry(new RetryStrategyOptions
+        {
+            ShouldHandle = new PredicateBuilder().Handle<Exception>(exception => exception is not OperationCanceledException),
+            MaxRetryAttempts = StorageOutage.Attempts,
+            Delay = StorageOutage.FirstDelay,
+            MaxDelay = StorageOutage.LongestDelay,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+        })
+        .Build();
+
     public async Task Consume(ConsumeContext<SubmitReport> context)
     {
-        var requestId = context.Message.RequestId;
+        var command = context.Message;
+        var requestId = command.RequestId;
         using var step = ReportSagaTelemetry.StartStep("report submit", requestId);
+        if (!await authority.MaySubmitAsync(requestId, command.StepToken, context.CancellationToken))
+        {
+            // Not the step the saga waits on: a repeat of an older step, or a command nobody inside sent.
+            logger.LogWarning("Report {RequestId}: a SubmitReport that does not match the report's current step was dropped; nothing was submitted", requestId);
+            ReportSagaTelemetry.MarkFailed(step, "not_authorized");
+            return;
+        }
+
         var claim = await ledger.ClaimAsync(requestId, context.CancellationToken);
         switch (claim.Status)
         {
             case SubmissionClaimStatus.AlreadySubmitted:
                 logger.LogInformation("Report {RequestId} was already submitted as {ReportId}; not submitting again", requestId, claim.ReportId);
-                await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = claim.ReportId! });
+                await context.AnswerAsync(Accepted(command, claim.ReportId!));
                 return;
             case SubmissionClaimStatus.Uncertain:
-                logger.LogWarning("Report {RequestId}: an earlier submission attempt did not finish; not submitting again", requestId);
-                await context.Publish(Uncertain(requestId, "An earlier submission attempt was interrupted before its outcome was known."));
+                logger.LogWarning("Report {RequestId} ends submission_uncertain: an earlier submission attempt did not finish; reconcile with the provider's account", requestId);
+                await context.AnswerAsync(Uncertain(command, "An earlier submission attempt was interrupted before its outcome was known."));
                 return;
         }
 
         // From here the call may reach the provider: the caller's cancellation must not cut it short.
-        var result = await client.RequestReportAsync(context.Message.Report, CancellationToken.None);
+        var result = await client.RequestReportAsync(command.Report, CancellationToken.None);
         ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.RequestReport, result.Outcome);
         step?.SetTag(ReportSagaTags.ReportId, result.Value?.ReportId);
         if (result.Outcome is not (BatchApiOutcome.Success or BatchApiOutcome.RateLimited or BatchApiOutcome.TransientFailure))
@@ -42,51 +72,54 @@ public sealed class SubmitReportConsumer(IBatchApiClient client, ISubmissionLedg
         switch (result.Outcome)
         {
             case BatchApiOutcome.Success:
-                // The provider has the report now: losing this record would end it as submission_uncertain on a
-                // redelivery, so a brief database outage is waited out here.
                 var reportId = result.Value!.ReportId;
-                await WithRetries(() => ledger.RecordSubmittedAsync(requestId, reportId, CancellationToken.None));
-                await context.Publish(new ReportSubmitted { RequestId = requestId, ReportId = reportId });
+                await RecordSubmittedAsync(requestId, reportId);
+                await context.AnswerAsync(Accepted(command, reportId));
                 break;
             case BatchApiOutcome.OutcomeUnknown:
                 await ledger.RecordUncertainAsync(requestId, CancellationToken.None);
-                await context.Publish(Uncertain(requestId, result.Errors.Count > 0 ? result.Errors[0] : "The submit call's outcome is unknown."));
+                logger.LogWarning("Report {RequestId} ends submission_uncertain: the submit call's outcome is unknown ({Error}); reconcile with the provider's account",
+                    requestId, result.Errors.Count > 0 ? result.Errors[0] : "no answer");
+                await context.AnswerAsync(Uncertain(command, result.Errors.Count > 0 ? result.Errors[0] : "The submit call's outcome is unknown."));
                 break;
             case BatchApiOutcome.Invalid:
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
-                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.BadRequest, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(command, ReportFailureReasons.BadRequest, result));
                 break;
             case BatchApiOutcome.Unauthorized:
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
-                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.Unauthorized, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(command, ReportFailureReasons.Unauthorized, result));
                 break;
             default:
                 // Rate limited, refused or a provider fault: nothing was created, so the saga may submit again later.
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
-                await context.Publish(CallOutcomes.Deferred(requestId, "request-report", result));
+                await context.AnswerAsync(CallOutcomes.Deferred(command, "request-report", result));
                 break;
         }
     }
 
-    private static async Task WithRetries(Func<Task> write)
+    private async Task RecordSubmittedAsync(Guid requestId, string reportId)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await write();
-                return;
-            }
-            catch (Exception exception) when (attempt < 5 && exception is not OperationCanceledException)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
-            }
+            await RecordingRetry.ExecuteAsync(async token => await ledger.RecordSubmittedAsync(requestId, reportId, token), CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            // The redelivery will end the report submission_uncertain: this line is what reconciles it.
+            logger.LogError(exception, "Report {RequestId} was accepted by the provider as {ReportId} but could not be recorded; it will end submission_uncertain",
+                requestId, reportId);
+            throw;
         }
     }
 
-    private static ReportRejected Uncertain(Guid requestId, string detail) => new()
+    private static ReportSubmissionAccepted Accepted(SubmitReport command, string reportId) =>
+        new() { RequestId = command.RequestId, StepToken = command.StepToken, ReportId = reportId };
+
+    private static ReportRejected Uncertain(SubmitReport command, string detail) => new()
     {
-        RequestId = requestId,
+        RequestId = command.RequestId,
+        StepToken = command.StepToken,
         Reason = ReportFailureReasons.SubmissionUncertain,
         Errors = [detail, "Not resubmitted automatically: a second submission may be charged twice. Check the provider's account before requesting again."],
     };

@@ -1,6 +1,7 @@
 using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Telemetry;
 
@@ -20,22 +21,23 @@ public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<V
         switch (result.Outcome)
         {
             case BatchApiOutcome.Success:
-                await context.Publish(new ReportValidated
+                await context.AnswerAsync(new ReportEstimated
                 {
                     RequestId = requestId,
+                    StepToken = context.Message.StepToken,
                     EstimatedCredits = result.Value!.EstimatedCredits,
                     Warnings = result.Value.Warnings,
                 });
                 break;
             case BatchApiOutcome.Invalid:
                 ReportSagaTelemetry.MarkFailed(step, ReportFailureReasons.Invalid);
-                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.Invalid, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(context.Message, ReportFailureReasons.Invalid, result));
                 break;
             case BatchApiOutcome.Unauthorized:
-                await context.Publish(CallOutcomes.Rejected(requestId, ReportFailureReasons.Unauthorized, result));
+                await context.AnswerAsync(CallOutcomes.Rejected(context.Message, ReportFailureReasons.Unauthorized, result));
                 break;
             default:
-                await context.Publish(CallOutcomes.Deferred(requestId, "validate", result));
+                await context.AnswerAsync(CallOutcomes.Deferred(context.Message, "validate", result));
                 break;
         }
     }

@@ -1,9 +1,12 @@
+using ReportSaga.Orchestration.Commands;
+
 namespace ReportSaga.Orchestration.Messages;
 
 /// <summary>The provider answered a status check.</summary>
-public sealed record ReportStatusChecked
+public sealed record ReportStatusChecked : IStepMessage
 {
     public Guid RequestId { get; init; }
+    public Guid StepToken { get; init; }
     public string ReportId { get; init; } = "";
 
     /// <summary>The provider's status, normalised (bad_request, internal_error with underscores).</summary>

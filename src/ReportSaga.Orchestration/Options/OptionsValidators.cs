@@ -53,6 +53,10 @@ internal sealed class SubmissionOptionsValidator : IValidateOptions<SubmissionOp
             failures.Add($"Submission__RetryDelay must be positive (was {options.RetryDelay}).");
         if (options.MaxRetryDelay < options.RetryDelay)
             failures.Add($"Submission__MaxRetryDelay ({options.MaxRetryDelay}) must not be shorter than Submission__RetryDelay ({options.RetryDelay}).");
+        if (options.GrantInterval <= TimeSpan.Zero)
+            failures.Add($"Submission__GrantInterval must be positive (was {options.GrantInterval}).");
+        if (options.GrantResendAfter <= TimeSpan.Zero)
+            failures.Add($"Submission__GrantResendAfter must be positive (was {options.GrantResendAfter}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

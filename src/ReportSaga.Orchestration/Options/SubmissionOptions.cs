@@ -16,4 +16,16 @@ public sealed class SubmissionOptions
 
     /// <summary>The longest such wait.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// How often each instance's gate looks for free slots without being woken (a slot freed by another instance is
+    /// seen then), <c>Submission__GrantInterval</c>.
+    /// </summary>
+    public TimeSpan GrantInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// A grant the report has not taken after this long is sent again (its message was lost with a crash or a broker
+    /// outage), <c>Submission__GrantResendAfter</c>.
+    /// </summary>
+    public TimeSpan GrantResendAfter { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -50,6 +50,12 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     /// <summary>Token of the scheduled wake-up (next poll, retry or resubmission), so it can be cancelled.</summary>
     public Guid? WakeUpTokenId { get; set; }
 
+    /// <summary>
+    /// The step the report waits on: sent with the current command to a consumer, and required back on its answer.
+    /// Null while no answer is awaited.
+    /// </summary>
+    public Guid? StepToken { get; set; }
+
     /// <summary>Token of the scheduled deadline.</summary>
     public Guid? DeadlineTokenId { get; set; }
 

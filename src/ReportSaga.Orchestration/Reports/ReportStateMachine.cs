@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Submissions;
@@ -17,6 +19,8 @@ namespace ReportSaga.Orchestration.Reports;
 /// <see cref="ReportFailed"/>. The machine decides; consumers make the Batch API calls and answer with events.
 /// It wakes up only when it has something to do: an answer, a granted submission slot, or its own scheduled
 /// <see cref="ReportWakeUp"/> (next poll, resubmission, retry call) and <see cref="ReportDeadlineReached"/>.
+/// Commands go to the consumers' own queues with a fresh step token (<see cref="IStepMessage"/>); an answer counts only
+/// while its step is the one the report waits on. The public events are published here, never by the consumers.
 /// </summary>
 public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
 {
@@ -42,9 +46,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         InstanceState(x => x.CurrentState);
 
         Event(() => Requested, x => x.CorrelateById(m => m.Message.RequestId));
-        Event(() => Validated, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => Estimated, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => SlotGranted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
-        Event(() => Submitted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => SubmissionAccepted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => StatusChecked, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => RetryAccepted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => Rejected, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
@@ -78,16 +82,20 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(_ => ReportSagaTelemetry.RecordReportStarted())
                 .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId })
-                .Publish(context => new ValidateReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) })
+                .Then(NewStep)
+                .Send(ReportSagaQueues.ValidateAddress, ValidateCommand)
                 .TransitionTo(Validating));
 
         During(Validating,
-            When(Validated, context => IsOverBudget(context.Saga, context.Message))
+            When(Estimated, context => IsAnswer(context) && IsOverBudget(context.Saga, context.Message))
+                .Then(EndStep)
                 .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
+                .Publish(Validation)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
                     [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
                 .EndAsFailed(this),
-            When(Validated, context => !IsOverBudget(context.Saga, context.Message))
+            When(Estimated, context => IsAnswer(context) && !IsOverBudget(context.Saga, context.Message))
+                .Then(EndStep)
                 .Then(context =>
                 {
                     context.Saga.EstimatedCredits = context.Message.EstimatedCredits;
@@ -95,32 +103,40 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     Touch(context.Saga);
                     ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
                 })
-                .Publish(context => new RequestSubmissionSlot { RequestId = context.Saga.CorrelationId })
+                .Publish(Validation)
+                .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.UpdatedAt))
                 .TransitionTo(Queued),
             When(WakeUp.Received)
-                .Publish(context => new ValidateReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) }),
-            When(CallDeferred)
+                .Then(NewStep)
+                .Send(ReportSagaQueues.ValidateAddress, ValidateCommand),
+            When(CallDeferred, IsAnswer)
+                .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
                 .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
 
+        // A grant counts only if the gate's own record says so: a forged or stale one changes nothing.
         During(Queued,
             When(SlotGranted)
-                .Then(context =>
-                {
-                    context.Saga.StepAttempts = 0;
-                    Touch(context.Saga);
-                })
-                .ThenAsync(async context =>
-                {
-                    // The grant arrives in the trace of the report whose end freed the slot: submit under this
-                    // report's own trace, so an operator still sees one trace per report.
-                    using var step = ReportSagaTelemetry.StartStepUnder(context.Saga.TraceParent, "report slot-granted", context.Saga.CorrelationId);
-                    await context.Publish(new SubmitReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) });
-                })
-                .TransitionTo(Submitting));
+                .IfAsync(context => SubmissionGate.ClaimGrantAsync(context), granted => granted
+                    .Then(context =>
+                    {
+                        context.Saga.StepAttempts = 0;
+                        Touch(context.Saga);
+                    })
+                    .Then(NewStep)
+                    .ThenAsync(async context =>
+                    {
+                        // The grant comes from the gate's worker, outside any report's trace: submit under this
+                        // report's own trace, so an operator still sees one trace per report.
+                        using var step = ReportSagaTelemetry.StartStepUnder(context.Saga.TraceParent, "report slot-granted", context.Saga.CorrelationId);
+                        var endpoint = await context.GetSendEndpoint(ReportSagaQueues.SubmitAddress);
+                        await endpoint.Send(SubmitCommand(context));
+                    })
+                    .TransitionTo(Submitting)));
 
         During(Submitting,
-            When(Submitted)
+            When(SubmissionAccepted, IsAnswer)
+                .Then(EndStep)
                 .Then(context =>
                 {
                     context.Saga.ReportId = context.Message.ReportId;
@@ -128,19 +144,29 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
+                .Publish(context => new ReportSubmitted { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! })
                 .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
                 .TransitionTo(Waiting),
             When(WakeUp.Received)
-                .Publish(context => new SubmitReport { RequestId = context.Saga.CorrelationId, Report = Body(context.Saga) }),
-            When(CallDeferred)
+                .Then(NewStep)
+                .Send(ReportSagaQueues.SubmitAddress, SubmitCommand),
+            When(CallDeferred, IsAnswer)
+                .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
                 .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
 
         During(Waiting,
             When(WakeUp.Received)
                 .Then(context => context.Saga.PollCount++)
-                .Publish(context => new CheckReportStatus { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! }),
-            When(StatusChecked, context => context.Message.Status == ProviderStatuses.Completed)
+                .Then(NewStep)
+                .Send(ReportSagaQueues.CheckStatusAddress, context => new CheckReportStatus
+                {
+                    RequestId = context.Saga.CorrelationId,
+                    StepToken = context.Saga.StepToken!.Value,
+                    ReportId = context.Saga.ReportId!,
+                }),
+            When(StatusChecked, context => IsAnswer(context) && context.Message.Status == ProviderStatuses.Completed)
+                .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context =>
                 {
@@ -165,22 +191,25 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     CompletedAt = context.Saga.CompletedAt!.Value,
                     DownloadUrlExpiresAt = context.Saga.CompletedAt!.Value + DownloadUrlLifetime,
                 })
-                .Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId })
+                .ThenAsync(SubmissionGate.ReleaseAsync)
                 .Unschedule(Deadline)
                 .TransitionTo(Completed),
-            When(StatusChecked, context => context.Message.Status == ProviderStatuses.BadRequest)
+            When(StatusChecked, context => IsAnswer(context) && context.Message.Status == ProviderStatuses.BadRequest)
+                .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context => context.Saga.ProviderStatus = context.Message.Status)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.BadRequest,
                     [context.Message.Error ?? "The provider marked the report bad_request: fix the request and send it again."]))
                 .EndAsFailed(this),
-            When(StatusChecked, context => context.Message.Status == ProviderStatuses.InternalError && context.Saga.RetryAttempts >= _reports.MaxRetries)
+            When(StatusChecked, context => IsAnswer(context) && context.Message.Status == ProviderStatuses.InternalError && context.Saga.RetryAttempts >= _reports.MaxRetries)
+                .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context => context.Saga.ProviderStatus = context.Message.Status)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.RetriesExhausted,
                     [$"The provider reported internal_error after {context.Saga.RetryAttempts} retries." + (context.Message.Error is null ? "" : " " + context.Message.Error)]))
                 .EndAsFailed(this),
-            When(StatusChecked, context => context.Message.Status == ProviderStatuses.InternalError && context.Saga.RetryAttempts < _reports.MaxRetries)
+            When(StatusChecked, context => IsAnswer(context) && context.Message.Status == ProviderStatuses.InternalError && context.Saga.RetryAttempts < _reports.MaxRetries)
+                .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context =>
                 {
@@ -190,7 +219,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 })
                 .Schedule(WakeUp, WakeUpMessage, context => RetryDelay(context.Saga.RetryAttempts))
                 .TransitionTo(Retrying),
-            When(StatusChecked, context => !IsFinalStatus(context.Message.Status))
+            When(StatusChecked, context => IsAnswer(context) && !IsFinalStatus(context.Message.Status))
+                .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context =>
                 {
@@ -200,14 +230,22 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts++;
                 })
                 .Schedule(WakeUp, WakeUpMessage, context => PollDelay(context.Saga.StepAttempts)),
-            When(CallDeferred)
+            When(CallDeferred, IsAnswer)
+                .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
                 .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval)));
 
         During(Retrying,
             When(WakeUp.Received)
-                .Publish(context => new RetryReport { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! }),
-            When(RetryAccepted)
+                .Then(NewStep)
+                .Send(ReportSagaQueues.RetryAddress, context => new RetryReport
+                {
+                    RequestId = context.Saga.CorrelationId,
+                    StepToken = context.Saga.StepToken!.Value,
+                    ReportId = context.Saga.ReportId!,
+                }),
+            When(RetryAccepted, IsAnswer)
+                .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context =>
                 {
@@ -218,13 +256,15 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 })
                 .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
                 .TransitionTo(Waiting),
-            When(CallDeferred)
+            When(CallDeferred, IsAnswer)
+                .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
                 .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _reports.RetryDelay, _reports.MaxRetryDelay)));
 
         // Ends that can come in any unfinished state.
         During(Unfinished,
-            When(Rejected)
+            When(Rejected, IsAnswer)
+                .Then(EndStep)
                 .Then(context => SetFailure(context.Saga, context.Message.Reason, context.Message.Errors))
                 .EndAsFailed(this),
             When(Deadline.Received)
@@ -243,12 +283,12 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             Ignore(Requested));
 
         // After the end, late answers, polls and cancellations are dropped without a fault. A slot granted to a
-        // report that has already ended (cancelled while queued, say) is handed straight back.
+        // report that has already ended (cancelled while queued, say) is free again:
+        // the gate's entry went with the report's end, so a late grant is only dropped.
         During(Completed, Failed,
-            When(SlotGranted)
-                .Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId }),
-            Ignore(Validated),
-            Ignore(Submitted),
+            Ignore(SlotGranted),
+            Ignore(Estimated),
+            Ignore(SubmissionAccepted),
             Ignore(StatusChecked),
             Ignore(RetryAccepted),
             Ignore(Rejected),
@@ -283,9 +323,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private IEnumerable<State> Unfinished => [Validating, Queued, Submitting, Waiting, Retrying];
 
     public Event<ReportRequestAccepted> Requested { get; private set; } = null!;
-    public Event<ReportValidated> Validated { get; private set; } = null!;
+    public Event<ReportEstimated> Estimated { get; private set; } = null!;
     public Event<SubmissionSlotGranted> SlotGranted { get; private set; } = null!;
-    public Event<ReportSubmitted> Submitted { get; private set; } = null!;
+    public Event<ReportSubmissionAccepted> SubmissionAccepted { get; private set; } = null!;
     public Event<ReportStatusChecked> StatusChecked { get; private set; } = null!;
     public Event<ReportRetryAccepted> RetryAccepted { get; private set; } = null!;
     public Event<ReportRejected> Rejected { get; private set; } = null!;
@@ -323,7 +363,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         Touch(saga);
     }
 
-    private static bool IsOverBudget(ReportState saga, ReportValidated message) =>
+    private static bool IsOverBudget(ReportState saga, ReportEstimated message) =>
         saga.MaxCredits is { } max && message.EstimatedCredits > max;
 
     private static bool IsFinalStatus(string status) =>
@@ -334,6 +374,32 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         using var document = JsonDocument.Parse(saga.Report);
         return document.RootElement.Clone();
     }
+
+    /// <summary>Starts a new step: only an answer carrying this token counts from now on.</summary>
+    private static void NewStep(BehaviorContext<ReportState> context) => context.Saga.StepToken = NewId.NextGuid();
+
+    /// <summary>The step's answer was taken: a repeat of it (a redelivered command's second answer) no longer counts.</summary>
+    private static void EndStep(BehaviorContext<ReportState> context) => context.Saga.StepToken = null;
+
+    /// <summary>The answer belongs to the step the report waits on (not a late, repeated or forged one).</summary>
+    private static bool IsAnswer<T>(BehaviorContext<ReportState, T> context)
+        where T : class, IStepMessage =>
+        context.Saga.StepToken is { } token && context.Message.StepToken == token;
+
+    private static ValidateReport ValidateCommand<T>(BehaviorContext<ReportState, T> context)
+        where T : class =>
+        new() { RequestId = context.Saga.CorrelationId, StepToken = context.Saga.StepToken!.Value, Report = Body(context.Saga) };
+
+    private static SubmitReport SubmitCommand<T>(BehaviorContext<ReportState, T> context)
+        where T : class =>
+        new() { RequestId = context.Saga.CorrelationId, StepToken = context.Saga.StepToken!.Value, Report = Body(context.Saga) };
+
+    private static ReportValidated Validation(BehaviorContext<ReportState, ReportEstimated> context) => new()
+    {
+        RequestId = context.Saga.CorrelationId,
+        EstimatedCredits = context.Message.EstimatedCredits,
+        Warnings = context.Message.Warnings,
+    };
 
     private static ReportWakeUp WakeUpMessage(BehaviorContext<ReportState> context) =>
         new() { RequestId = context.Saga.CorrelationId };
@@ -375,8 +441,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     internal EventActivityBinder<ReportState, T> EndAsFailed<T>(EventActivityBinder<ReportState, T> binder)
         where T : class =>
         binder
-            .If(context => HoldsOrAwaitsSlot(context.Saga),
-                then => then.Publish(context => new ReleaseSubmissionSlot { RequestId = context.Saga.CorrelationId }))
+            .If(context => HoldsOrAwaitsSlot(context.Saga), then => then.ThenAsync(SubmissionGate.ReleaseAsync))
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
             .Then(context => RecordFinished(context.Saga))

@@ -1,6 +1,8 @@
 using MassTransit;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
+using MassTransit.Scheduling;
+using ReportSaga.Persistence.Scheduling;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Persistence.Outbox;
@@ -17,7 +19,8 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     private readonly InboxState _inbox;
     private readonly HeldLocks _locks;
     private readonly TimeProvider _time;
-    private readonly object _addLock = new();
+    private readonly SemaphoreSlim _addLock = new(1, 1);
+    private readonly ScheduledMessageStore? _schedules;
 
     public EfOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
         ReportSagaDbContext db, InboxState inbox, HeldLocks locks, TimeProvider time)
@@ -27,6 +30,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         _inbox = inbox;
         _locks = locks;
         _time = time;
+        _schedules = provider.GetService(typeof(ScheduledMessageStore)) as ScheduledMessageStore;
     }
 
     public ReportSagaDbContext DbContext => _db;
@@ -59,15 +63,34 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     private static InvalidOperationException DeliveredElsewhere() =>
         new("ReportSaga's outbox messages are sent by OutboxDeliveryService, never from inside the consume.");
 
-    public override Task AddSend<T>(SendContext<T> context)
+    public override async Task AddSend<T>(SendContext<T> context)
     {
-        var row = OutboxMessageFactory.Create(context, SerializerContext, Now);
-        row.InboxMessageId = _inbox.MessageId;
-        row.InboxConsumerId = _inbox.ConsumerId;
         // Publishes may run concurrently within one consume; a DbContext may not.
-        lock (_addLock)
+        await _addLock.WaitAsync(CancellationToken);
+        try
+        {
+            // A schedule (or its cancellation) for the durable scheduler is written straight into its table, in this
+            // transaction: the same outcome as sending it to the scheduler's queue, without the round trip.
+            if (_schedules is not null && context.Message is ScheduleMessage schedule)
+            {
+                await _schedules.ScheduleAsync(_db, schedule, ScheduleCommandContext.Of(context), SerializerContext, CancellationToken);
+                return;
+            }
+            if (_schedules is not null && context.Message is CancelScheduledMessage cancel)
+            {
+                await _schedules.CancelAsync(_db, cancel.TokenId, CancellationToken);
+                return;
+            }
+
+            var row = OutboxMessageFactory.Create(context, SerializerContext, Now);
+            row.InboxMessageId = _inbox.MessageId;
+            row.InboxConsumerId = _inbox.ConsumerId;
             _db.OutboxMessages.Add(row);
-        return Task.CompletedTask;
+        }
+        finally
+        {
+            _addLock.Release();
+        }
     }
 
     private DateTime Now => _time.GetUtcNow().UtcDateTime;

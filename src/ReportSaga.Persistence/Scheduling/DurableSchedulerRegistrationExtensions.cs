@@ -44,6 +44,7 @@ public static class DurableSchedulerRegistrationExtensions
         });
         configurator.TryAddSingleton(TimeProvider.System);
         configurator.TryAddSingleton<SchedulerWakeup>();
+        configurator.TryAddSingleton<ScheduledMessageStore>();
         configurator.AddMetrics();
         configurator.TryAddSingleton<PersistenceTelemetry>();
         configurator.TryAddSingleton<ScheduledMessageDispatcher>();

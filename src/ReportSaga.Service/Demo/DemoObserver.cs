@@ -1,5 +1,6 @@
 using MassTransit;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 
 namespace ReportSaga.Service.Demo;
 

@@ -31,7 +31,7 @@ public static class BusRegistration
             // MassTransit 8.4+ reports usage to its vendor by default; users of this service expect no phone-home.
             x.DisableUsageTelemetry();
             x.SetKebabCaseEndpointNameFormatter();
-            x.AddReportSaga(report => report.EfCoreRepository(), gate => gate.EfCoreRepository());
+            x.AddReportSaga(report => report.EfCoreRepository());
             // Scheduled polls and deadlines live in the database, not in a broker plugin or in memory, so they
             // survive restarts and fire once across instances.
             x.AddDurableMessageScheduler();

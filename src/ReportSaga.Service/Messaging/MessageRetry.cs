@@ -11,7 +11,7 @@ namespace ReportSaga.Service.Messaging;
 public static class MessageRetry
 {
     /// <summary>Attempts while the database is unreachable: about five minutes in all, at most 30 s apart.</summary>
-    public const int StorageOutageAttempts = 15;
+    public const int StorageOutageAttempts = StorageOutage.Attempts;
 
     /// <summary>
     /// Two retries that never handle the same exception, so neither counts the other's attempts:
@@ -27,7 +27,7 @@ public static class MessageRetry
         ArgumentNullException.ThrowIfNull(endpoint);
         endpoint.UseMessageRetry(r =>
         {
-            r.Exponential(StorageOutageAttempts, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1));
+            r.Exponential(StorageOutageAttempts, StorageOutage.FirstDelay, StorageOutage.LongestDelay, StorageOutage.FirstDelay);
             r.Handle<Exception>(StorageErrors.IsUnavailable);
         });
         endpoint.UseMessageRetry(r =>

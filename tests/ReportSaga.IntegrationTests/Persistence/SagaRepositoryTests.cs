@@ -80,28 +80,6 @@ public sealed class When_sagas_are_stored_in_postgres(InfrastructureFixture infr
     }
 
     [Fact]
-    public async Task The_hot_gate_row_keeps_every_concurrent_holder_and_waiter()
-    {
-        var requests = Enumerable.Range(0, 25).Select(_ => Guid.NewGuid()).ToList();
-        await Task.WhenAll(requests.Select(r => _host.Harness.Bus.Publish(new TakeTestSlot(r))));
-
-        var gate = await Eventually.Until(
-            () => _host.QueryAsync(db => db.SubmissionGates.AsNoTracking().SingleOrDefaultAsync()),
-            g => g is not null && g.Holders.Count + g.Waiting.Count == requests.Count);
-
-        Assert.Equal(TestGateStateMachine.Slots, gate!.Holders.Count);
-        Assert.Equal(requests.Count, gate.Holders.Concat(gate.Waiting).Distinct().Count());
-        Assert.Equal(requests.Count + 1, gate.Version);
-
-        await Task.WhenAll(gate.Holders.Select(r => _host.Harness.Bus.Publish(new LeaveTestSlot(r))));
-        var after = await Eventually.Until(
-            () => _host.QueryAsync(db => db.SubmissionGates.AsNoTracking().SingleAsync()),
-            g => g.Waiting.Count == requests.Count - 2 * TestGateStateMachine.Slots);
-        Assert.Equal(requests.Count - 2 * TestGateStateMachine.Slots, after.Waiting.Count);
-        Assert.Equal(TestGateStateMachine.Slots, after.Holders.Count);
-    }
-
-    [Fact]
     public async Task The_stale_writer_gets_a_retryable_concurrency_conflict()
     {
         var id = Guid.NewGuid();

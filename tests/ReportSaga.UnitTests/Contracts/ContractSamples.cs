@@ -24,10 +24,6 @@ internal static class ContractSamples
             },
             ["requestId", "state", "reportId", "providerStatus", "estimatedCredits", "usedQuota", "downloadUrl", "attempts", "updatedAt"]);
         yield return (new ReportNotFound { RequestId = RequestId }, ["requestId"]);
-        yield return (new ValidateReport { RequestId = RequestId, Report = report }, ["requestId", "report"]);
-        yield return (new SubmitReport { RequestId = RequestId, Report = report }, ["requestId", "report"]);
-        yield return (new CheckReportStatus { RequestId = RequestId, ReportId = "r-1" }, ["requestId", "reportId"]);
-        yield return (new RetryReport { RequestId = RequestId, ReportId = "r-1" }, ["requestId", "reportId"]);
         yield return (new ReportValidated
             {
                 RequestId = RequestId, EstimatedCredits = 208,

@@ -7,7 +7,10 @@ using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;
 
-/// <summary>Scheduling from a consumer behind the outbox: the schedule is an outbox message like any other.</summary>
+/// <summary>
+/// Scheduling from a consumer behind the outbox: the schedule is written into the scheduler's table in the consume's own
+/// transaction, committed or discarded with it, without a trip through the broker to the scheduler's queue.
+/// </summary>
 public sealed class When_a_consumer_schedules_through_the_outbox_in_sqlite : IAsyncLifetime
 {
     private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
@@ -46,6 +49,9 @@ public sealed class When_a_consumer_schedules_through_the_outbox_in_sqlite : IAs
             l => l.Any(r => r.Body.Contains(pingId.ToString())));
 
         Assert.Single(rows, r => r.Body.Contains(pingId.ToString()) && r.Destination.EndsWith("scheduled-ping"));
+        await _host.Harness.InactivityTask;
+        Assert.False(await _host.Harness.Consumed.Any<MassTransit.Scheduling.ScheduleMessage>());
+        Assert.False(await _host.QueryAsync(db => db.OutboxMessages.AnyAsync()));
     }
 
     [Fact]

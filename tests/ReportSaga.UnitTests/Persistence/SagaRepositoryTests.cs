@@ -85,22 +85,6 @@ public sealed class When_sagas_are_stored_in_sqlite : IAsyncLifetime
         Assert.Equal(7, report!.RetryAttempts);
         Assert.Equal(1, await _host.QueryAsync(db => db.Reports.CountAsync(x => x.CorrelationId == id)));
     }
-
-    [Fact]
-    public async Task The_hot_gate_row_keeps_every_concurrent_holder_and_waiter()
-    {
-        var requests = Enumerable.Range(0, 12).Select(_ => Guid.NewGuid()).ToList();
-        await Task.WhenAll(requests.Select(r => _host.Harness.Bus.Publish(new TakeTestSlot(r))));
-
-        var gate = await Eventually.Until(
-            () => _host.QueryAsync(db => db.SubmissionGates.AsNoTracking().SingleOrDefaultAsync()),
-            g => g is not null && g.Holders.Count + g.Waiting.Count == requests.Count);
-
-        Assert.Equal(TestGateStateMachine.Slots, gate!.Holders.Count);
-        Assert.Equal(requests.Count, gate.Holders.Concat(gate.Waiting).Distinct().Count());
-        // Inserted on the first message (version 1), then updated once per message.
-        Assert.Equal(requests.Count + 1, gate.Version);
-    }
 }
 
 /// <summary>The mappings and the optimistic version check, straight on the DbContext.</summary>
@@ -137,33 +121,6 @@ public sealed class When_two_writers_update_the_same_saga_row_in_sqlite : IDispo
         var stored = await WithDb(provider, db => db.Reports.AsNoTracking().SingleAsync(x => x.CorrelationId == id));
         Assert.Equal(5, stored.PollCount);
         Assert.Equal(2, stored.Version);
-    }
-
-    [Fact]
-    public async Task Gate_lists_round_trip_as_json_and_in_place_edits_are_saved()
-    {
-        await using var provider = await BuildAsync();
-        var (a, b, c) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        await WithDb(provider, async db =>
-        {
-            db.SubmissionGates.Add(new SubmissionGateState { CorrelationId = SubmissionGateState.GateId, Holders = [a, b], Waiting = [c] });
-            await db.SaveChangesAsync();
-        });
-        await WithDb(provider, async db =>
-        {
-            var gate = await db.SubmissionGates.SingleAsync();
-            gate.Holders.Remove(a);
-            gate.Holders.Add(c);
-            gate.Waiting.Clear();
-            await db.SaveChangesAsync();
-        });
-
-        var stored = await WithDb(provider, db => db.SubmissionGates.AsNoTracking().SingleAsync());
-        Assert.Equal([b, c], stored.Holders);
-        Assert.Empty(stored.Waiting);
-        Assert.Equal(2, stored.Version);
-        var raw = await WithDb(provider, db => db.Database.SqlQueryRaw<string>("SELECT holders AS \"Value\" FROM submission_gate_state").SingleAsync());
-        Assert.Equal($"[\"{b}\",\"{c}\"]", raw);
     }
 
     private async Task<ServiceProvider> BuildAsync()

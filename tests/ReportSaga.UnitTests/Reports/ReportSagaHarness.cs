@@ -95,6 +95,8 @@ public sealed class ReportSagaHarness : IAsyncDisposable
         var harness = new ReportSagaHarness(provider, simulatorHost, time);
         harness.Bus.TestTimeout = TimeSpan.FromSeconds(30);
         await harness.Bus.Start();
+        // The submission gate's worker is a hosted service in the service; the harness hosts nothing, so start it here.
+        await provider.GetRequiredService<SubmissionGranter>().StartAsync(CancellationToken.None);
         return harness;
     }
 
@@ -143,8 +145,20 @@ public sealed class ReportSagaHarness : IAsyncDisposable
         return TerminalEvents(requestId).Single();
     }
 
-    /// <summary>Waits until the bus has handled everything due at the current (fake) time.</summary>
-    public Task SettleAsync() => _activity.SettleAsync(TimeSpan.FromSeconds(60));
+    /// <summary>Waits until the bus and the submission gate have handled everything due at the current (fake) time.</summary>
+    public async Task SettleAsync()
+    {
+        var gate = _provider.GetRequiredService<SubmissionGateSignal>();
+        while (true)
+        {
+            await _activity.SettleAsync(TimeSpan.FromSeconds(60));
+            if (!gate.Busy)
+                return;
+            // A grant pass may send grants: wait for it, then for what they set off.
+            while (gate.Busy)
+                await Task.Delay(5);
+        }
+    }
 
     public IReadOnlyList<T> Published<T>(Guid requestId, Func<T, Guid> id)
         where T : class =>
@@ -163,6 +177,7 @@ public sealed class ReportSagaHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _provider.GetRequiredService<SubmissionGranter>().StopAsync(CancellationToken.None);
         await Bus.Stop();
         await _provider.DisposeAsync();
         await Simulator.DisposeAsync();

@@ -1,5 +1,8 @@
+using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
+using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Simulator;
 
 namespace ReportSaga.UnitTests.Reports;
@@ -25,10 +28,10 @@ public sealed class When_a_report_fails_with_internal_error : ReportSagaTest
     {
         var requestId = await Harness.RequestAsync("flaky [sim:internal_error]");
         await Harness.AdvanceUntilAsync(() => Harness.Calls(SimulatorEndpoint.Retry) == 1, TimeSpan.FromSeconds(5), TimeSpan.FromHours(1), "first retry");
-        var reportId = Harness.Published<ReportSubmitted>(requestId, m => m.RequestId).Single().ReportId;
-
         // The same command again, as a redelivery after a crash between the call and its commit would bring it.
-        await Harness.Bus.Bus.Publish(new RetryReport { RequestId = requestId, ReportId = reportId });
+        var retry = Harness.Bus.Sent.Select<RetryReport>().Select(m => m.Context.Message).Single(m => m.RequestId == requestId);
+        var retryQueue = await Harness.Bus.Bus.GetSendEndpoint(ReportSagaQueues.RetryAddress);
+        await retryQueue.Send(retry);
 
         Assert.IsType<ReportCompleted>(await Harness.RunToEndAsync(requestId));
         Assert.Equal(2, Harness.Calls(SimulatorEndpoint.Retry));

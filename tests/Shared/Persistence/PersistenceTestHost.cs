@@ -4,7 +4,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ReportSaga.Orchestration.Reports;
-using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Storage;
@@ -39,7 +38,6 @@ internal sealed class PersistenceTestHost : IAsyncDisposable
         {
             x.DisableUsageTelemetry();
             x.AddSagaStateMachine<TestReportStateMachine, ReportState>().EfCoreRepository();
-            x.AddSagaStateMachine<TestGateStateMachine, SubmissionGateState>().EfCoreRepository();
             if (storageRetry)
                 x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
             configureBus?.Invoke(x);

@@ -6,8 +6,4 @@ public sealed record BumpTestReport(Guid ReportRequestId);
 
 public sealed record FinishTestReport(Guid ReportRequestId);
 
-public sealed record TakeTestSlot(Guid RequestId);
-
-public sealed record LeaveTestSlot(Guid RequestId);
-
 public sealed record TestReportBumped(Guid ReportRequestId, int PollCount);

@@ -102,6 +102,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("step_attempts");
 
+                    b.Property<Guid?>("StepToken")
+                        .HasColumnType("uuid")
+                        .HasColumnName("step_token");
+
                     b.Property<DateTimeOffset?>("SubmittedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("submitted_at");
@@ -135,37 +139,6 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.HasIndex("ReportId");
 
                     b.ToTable("report_state", (string)null);
-                });
-
-            modelBuilder.Entity("ReportSaga.Orchestration.Submissions.SubmissionGateState", b =>
-                {
-                    b.Property<Guid>("CorrelationId")
-                        .HasColumnType("uuid")
-                        .HasColumnName("correlation_id");
-
-                    b.Property<string>("CurrentState")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)")
-                        .HasColumnName("current_state");
-
-                    b.Property<string>("Holders")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("holders");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("integer")
-                        .HasColumnName("version");
-
-                    b.Property<string>("Waiting")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("waiting");
-
-                    b.HasKey("CorrelationId");
-
-                    b.ToTable("submission_gate_state", (string)null);
                 });
 
             modelBuilder.Entity("ReportSaga.Persistence.Outbox.InboxState", b =>
@@ -441,6 +414,37 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.HasKey("RequestId");
 
                     b.ToTable("submission_ledger", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.Persistence.Submissions.SubmissionSlot", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<bool>("Claimed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("claimed");
+
+                    b.Property<DateTime?>("GrantedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("granted_at");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("queued_at");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("GrantedAt")
+                        .HasDatabaseName("ix_submission_slot_granted")
+                        .HasFilter("granted_at IS NOT NULL");
+
+                    b.HasIndex("QueuedAt", "RequestId")
+                        .HasDatabaseName("ix_submission_slot_waiting")
+                        .HasFilter("granted_at IS NULL");
+
+                    b.ToTable("submission_slot", (string)null);
                 });
 #pragma warning restore 612, 618
         }

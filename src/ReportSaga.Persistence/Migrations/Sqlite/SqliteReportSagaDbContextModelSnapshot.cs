@@ -97,6 +97,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("step_attempts");
 
+                    b.Property<Guid?>("StepToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step_token");
+
                     b.Property<DateTimeOffset?>("SubmittedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("submitted_at");
@@ -130,37 +134,6 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.HasIndex("ReportId");
 
                     b.ToTable("report_state", (string)null);
-                });
-
-            modelBuilder.Entity("ReportSaga.Orchestration.Submissions.SubmissionGateState", b =>
-                {
-                    b.Property<Guid>("CorrelationId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("correlation_id");
-
-                    b.Property<string>("CurrentState")
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("current_state");
-
-                    b.Property<string>("Holders")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("holders");
-
-                    b.Property<int>("Version")
-                        .IsConcurrencyToken()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("version");
-
-                    b.Property<string>("Waiting")
-                        .IsRequired()
-                        .HasColumnType("text")
-                        .HasColumnName("waiting");
-
-                    b.HasKey("CorrelationId");
-
-                    b.ToTable("submission_gate_state", (string)null);
                 });
 
             modelBuilder.Entity("ReportSaga.Persistence.Outbox.InboxState", b =>
@@ -432,6 +405,37 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.HasKey("RequestId");
 
                     b.ToTable("submission_ledger", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.Persistence.Submissions.SubmissionSlot", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<bool>("Claimed")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("claimed");
+
+                    b.Property<DateTime?>("GrantedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("granted_at");
+
+                    b.Property<DateTime>("QueuedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("queued_at");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("GrantedAt")
+                        .HasDatabaseName("ix_submission_slot_granted")
+                        .HasFilter("granted_at IS NOT NULL");
+
+                    b.HasIndex("QueuedAt", "RequestId")
+                        .HasDatabaseName("ix_submission_slot_waiting")
+                        .HasFilter("granted_at IS NULL");
+
+                    b.ToTable("submission_slot", (string)null);
                 });
 #pragma warning restore 612, 618
         }

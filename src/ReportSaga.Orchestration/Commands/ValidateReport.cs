@@ -1,12 +1,12 @@
 using System.Text.Json;
 
-namespace ReportSaga.Contracts;
+namespace ReportSaga.Orchestration.Commands;
 
 /// <summary>Internal command: validate the report body with the provider (costs no credits).</summary>
-public sealed record ValidateReport
+public sealed record ValidateReport : IStepMessage
 {
-    /// <summary>The report's request id.</summary>
     public Guid RequestId { get; init; }
+    public Guid StepToken { get; init; }
 
     /// <summary>The Batch API request body.</summary>
     public JsonElement Report { get; init; }

@@ -1,0 +1,22 @@
+namespace ReportSaga.Orchestration.Messaging;
+
+/// <summary>
+/// The service's own queues. Internal commands and answers are sent straight to these (never published), and no
+/// message-type exchange is bound to them for an internal type, so no other broker client can reach them by
+/// publishing; the shipped broker permissions (deploy/rabbitmq) deny other users writes to their exchanges as well.
+/// </summary>
+public static class ReportSagaQueues
+{
+    /// <summary>The report saga: answers from the consumers, the scheduler's wake-ups, and the public CancelReport/GetReportStatus.</summary>
+    public const string Saga = "report-state";
+    public const string Validate = "validate-report";
+    public const string Submit = "submit-report";
+    public const string CheckStatus = "check-report-status";
+    public const string Retry = "retry-report";
+
+    public static readonly Uri SagaAddress = new($"queue:{Saga}");
+    public static readonly Uri ValidateAddress = new($"queue:{Validate}");
+    public static readonly Uri SubmitAddress = new($"queue:{Submit}");
+    public static readonly Uri CheckStatusAddress = new($"queue:{CheckStatus}");
+    public static readonly Uri RetryAddress = new($"queue:{Retry}");
+}
