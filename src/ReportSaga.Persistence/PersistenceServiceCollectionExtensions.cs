@@ -18,8 +18,9 @@ public static class PersistenceServiceCollectionExtensions
     /// Registers the database (<c>ConnectionStrings:Postgres</c> → PostgreSQL, else the SQLite file
     /// <c>Storage:SqlitePath</c>), the scoped <see cref="ReportSagaDbContext"/>, the start-up migration
     /// (<c>Storage:MigrateOnStartup</c>, default true), the <c>ready</c> health check and
-    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>), and the submission gate's storage
-    /// (<see cref="ISubmissionQueue"/>, <see cref="ISubmissionGrants"/>). Returns the resolved settings: log
+    /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>), the submission gate's storage
+    /// (<see cref="ISubmissionQueue"/>, <see cref="ISubmissionGrants"/>) and the read-only
+    /// <see cref="Reports.IReportStatusReader"/>. Returns the resolved settings: log
     /// <see cref="StorageSettings.Description"/>, never the connection string.
     /// </summary>
     public static StorageSettings AddReportSagaPersistence(this IServiceCollection services, IConfiguration configuration)
@@ -58,6 +59,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Retention.FinishedReportRetentionService>();
         services.AddHostedService(provider => provider.GetRequiredService<Retention.FinishedReportRetentionService>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
+        services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
         // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's

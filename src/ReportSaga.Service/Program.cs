@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReportSaga.Service.Defaults;
 using ReportSaga.Service.Demo;
 using ReportSaga.Service.Hosting;
+using ReportSaga.Service.OperatorHttp;
 using ReportSaga.Service.Reports;
 
 try
@@ -13,15 +14,23 @@ try
 
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();
+    var production = ReportSagaHost.IsProductionRequested(builder);
+    var http = builder.AddOperatorHttp(production);
     var parts = await ReportSagaHost.ConfigureAsync(builder);
 
     var app = builder.Build();
-    app.Logger.LogInformation("ReportSaga starting: {Parts}", parts.Describe());
+    app.Logger.LogInformation("ReportSaga starting: {Parts} http: {Http}", parts.Describe(), http);
+    if (production && parts.BatchApiBaseUrl is { Scheme: "http", IsLoopback: false } insecure)
+        app.Logger.LogWarning("The Batch API is called over plain http ({BatchApi}, BatchApi__AllowInsecureHttp=true): the API key crosses the network unencrypted",
+            insecure.GetLeftPart(UriPartial.Authority));
+    app.UseOperatorHttp();
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
+    // Taken before running: RunAsync disposes the app's services when the host stops.
+    var exit = app.Services.GetRequiredService<ServiceExit>();
     await app.RunAsync();
     // Not 0 when the service ended itself to be restarted (ServiceExit).
-    return app.Services.GetRequiredService<ServiceExit>().Code;
+    return exit.Code;
 }
 catch (Exception exception) when (exception is InvalidSettingException or OptionsValidationException)
 {

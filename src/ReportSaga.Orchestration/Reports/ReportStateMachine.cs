@@ -305,7 +305,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         // would put a harmless late message into the error queue and page an operator for nothing.
         OnUnhandledEvent(context =>
         {
-            logger.LogInformation("Report {RequestId} in state {State} ignored a late {Event}",
+            logger.LogDebug("Report {RequestId} in state {State} ignored a late {Event}",
                 context.Saga.CorrelationId, context.Saga.CurrentState, context.Event.Name);
             return context.Ignore();
         });

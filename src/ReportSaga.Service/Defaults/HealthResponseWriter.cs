@@ -5,7 +5,9 @@ namespace ReportSaga.Service.Defaults;
 
 /// <summary>
 /// Writes a health report as JSON: the overall status and, per check, its status and description, so an operator
-/// sees which dependency is down. Exceptions are left out: their messages may quote connection details.
+/// sees which dependency is down. Exceptions and check data are left out and descriptions pass through
+/// <see cref="HealthDescriptions.ForOperators"/>: these endpoints answer without authentication, so they name no
+/// host, database or file.
 /// </summary>
 internal static class HealthResponseWriter
 {
@@ -22,7 +24,7 @@ internal static class HealthResponseWriter
                 entry => new
                 {
                     status = entry.Value.Status.ToString(),
-                    description = entry.Value.Description,
+                    description = HealthDescriptions.ForOperators(entry.Value.Description),
                     durationMs = Math.Round(entry.Value.Duration.TotalMilliseconds, 1),
                 }),
         };

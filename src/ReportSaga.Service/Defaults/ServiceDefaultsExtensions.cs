@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging.Console;
 using Npgsql;
 using OpenTelemetry;
@@ -31,6 +33,7 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
+        builder.ReadShippedSettingsWhereverStarted();
         builder.ConfigureConsoleLogging();
         builder.ConfigureOpenTelemetry();
         builder.Services.AddHealthChecks();
@@ -39,7 +42,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// Maps <c>/health/live</c> (checks tagged <c>live</c>: none but a wedged receive endpoint) and <c>/health/ready</c> (checks tagged
-    /// <c>ready</c>: the bus, registered by AddMassTransit, and the database, registered by persistence).
+    /// <c>ready</c>: the bus, registered by AddMassTransit, and the database, registered by persistence). Both are open
+    /// to anonymous callers (orchestrators' probes carry no key) and are not rate limited.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -47,13 +51,31 @@ public static class ServiceDefaultsExtensions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.LiveTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         app.MapHealthChecks(HealthEndpoints.Ready, new HealthCheckOptions
         {
             Predicate = check => check.Tags.Contains(HealthEndpoints.ReadyTag),
             ResponseWriter = HealthResponseWriter.WriteAsync,
-        });
+        }).AllowAnonymous();
         return app;
+    }
+
+    /// <summary>
+    /// The appsettings.json shipped next to the binary, as the lowest-priority source. The host reads appsettings.json
+    /// from the content root, which is the working directory: started from anywhere but its own folder (the image's
+    /// WORKDIR is that folder, a systemd unit's may not be), the service would lose the shipped log levels and write
+    /// every SQL command. Everything else (the content root's own files, environment, command line) still overrides it.
+    /// </summary>
+    private static void ReadShippedSettingsWhereverStarted(this IHostApplicationBuilder builder)
+    {
+        if (!File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))
+            return;
+        builder.Configuration.Sources.Insert(0, new JsonConfigurationSource
+        {
+            Path = "appsettings.json",
+            Optional = true,
+            FileProvider = new PhysicalFileProvider(AppContext.BaseDirectory),
+        });
     }
 
     private static void ConfigureConsoleLogging(this IHostApplicationBuilder builder)

@@ -13,6 +13,13 @@ public sealed record DemoOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(90);
     public bool Help { get; init; }
 
+    /// <summary>A record prints every property: the connection strings and the key are shown only as set or not.</summary>
+    public override string ToString() =>
+        $"DemoOptions {{ ExtraReports = {ExtraReports}, RabbitMq = {SetOrNot(RabbitMq)}, Postgres = {SetOrNot(Postgres)}, " +
+        $"BatchApi = {SetOrNot(BatchApi)}, ApiKey = {SetOrNot(ApiKey)}, Timeout = {Timeout:g}, Help = {Help} }}";
+
+    private static string SetOrNot(string? value) => string.IsNullOrEmpty(value) ? "(none)" : "(set)";
+
     public static bool TryParse(IReadOnlyList<string> args, out DemoOptions options, out string error)
     {
         options = new DemoOptions();

@@ -20,10 +20,7 @@ public static class ReportSagaHost
     public static async Task<ServiceParts> ConfigureAsync(
         WebApplicationBuilder builder, Action<IBusRegistrationConfigurator>? configureBus = null, CancellationToken cancellationToken = default)
     {
-        // Strict only where Production is asked for (the container image sets it): ASP.NET also calls an unnamed
-        // environment Production, and a newcomer's `dotnet run` must fall back to the embedded defaults.
-        var productionRequested = builder.Environment.IsProduction() && !string.IsNullOrEmpty(builder.Configuration[HostDefaults.EnvironmentKey]);
-        var parts = ServiceParts.From(builder.Configuration, productionRequested);
+        var parts = ServiceParts.From(builder.Configuration, IsProductionRequested(builder));
 
         if (parts.UsesEmbeddedSimulator)
         {
@@ -48,6 +45,14 @@ public static class ReportSagaHost
         builder.Services.AddSingleton(parts);
         return parts;
     }
+
+    /// <summary>
+    /// Whether the strict Production rules apply (no embedded fallback, required secrets). Only where Production is
+    /// asked for (the container image sets it): ASP.NET also calls an unnamed environment Production, and a
+    /// newcomer's `dotnet run` must fall back to the embedded defaults.
+    /// </summary>
+    public static bool IsProductionRequested(IHostApplicationBuilder builder) =>
+        builder.Environment.IsProduction() && !string.IsNullOrEmpty(builder.Configuration[HostDefaults.EnvironmentKey]);
 
     /// <summary>
     /// Builds a host of our own without the entry point's execution context. Tools that host the service

@@ -13,6 +13,7 @@ public sealed record ServiceParts
     public const string PostgresKey = "ConnectionStrings:Postgres";
     public const string BatchApiBaseUrlKey = "BatchApi:BaseUrl";
     public const string BatchApiKeyKey = "BatchApi:ApiKey";
+    public const string BatchApiAllowInsecureHttpKey = "BatchApi:AllowInsecureHttp";
 
     /// <summary>The AMQP URI, or null for the embedded in-memory bus.</summary>
     public Uri? RabbitMq { get; init; }
@@ -51,11 +52,25 @@ public sealed record ServiceParts
             BatchApiBaseUrl = string.IsNullOrWhiteSpace(baseUrl) ? null : ParseHttp(baseUrl),
         };
 
+        // The API key travels with every call: in Production it crosses no network in the clear. A loopback URL
+        // stays on the machine (a local TLS-originating proxy, a test's simulator); anything else needs an explicit
+        // BatchApi__AllowInsecureHttp=true (a simulator in a staging cluster), which the service logs at Warning.
+        if (isProduction && parts.BatchApiBaseUrl is { Scheme: "http" } insecure && !insecure.IsLoopback && !AllowsInsecureHttp(configuration))
+            throw new InvalidSettingException(BatchApiBaseUrlKey,
+                "must be an https URL in Production (the API key is sent with every call); set BatchApi__AllowInsecureHttp=true only for a simulator");
+
         if (parts.BatchApiBaseUrl is not null && string.IsNullOrWhiteSpace(configuration[BatchApiKeyKey]))
             throw new InvalidSettingException(BatchApiKeyKey, "is required when BatchApi__BaseUrl is set");
 
         return parts;
     }
+
+    /// <summary>Whether <c>BatchApi__AllowInsecureHttp=true</c> lets a Production service call a non-loopback http:// Batch API.</summary>
+    public static bool AllowsInsecureHttp(IConfiguration configuration) =>
+        bool.TryParse(configuration[BatchApiAllowInsecureHttpKey], out var allowed) && allowed;
+
+    /// <summary>A record prints every property, connection strings included: this one prints what <see cref="Describe"/> says.</summary>
+    public override string ToString() => $"ServiceParts {{ {Describe()} }}";
 
     /// <summary>The first log line: which part is in use, with no secret in it.</summary>
     public string Describe() =>

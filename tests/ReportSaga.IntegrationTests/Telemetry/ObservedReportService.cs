@@ -98,7 +98,15 @@ public sealed class ObservedReportService : IAsyncDisposable
             ["Polling:MaxInterval"] = "00:00:02",
             ["Reports:RetryDelay"] = "00:00:01",
             ["Logging:LogLevel:Default"] = logLevel,
+            // The shipped appsettings.json keeps these at Warning: turned up as an operator would, so every line counts.
+            ["Logging:LogLevel:Microsoft"] = logLevel,
             ["Logging:LogLevel:Microsoft.AspNetCore"] = logLevel,
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = logLevel,
+            ["Logging:LogLevel:System.Net.Http.HttpClient"] = logLevel,
+            ["Logging:LogLevel:Polly"] = logLevel,
+            ["Logging:LogLevel:Microsoft.Extensions.Http.Resilience"] = logLevel,
+            ["Logging:LogLevel:Microsoft.Extensions.Resilience"] = logLevel,
+            ["Logging:LogLevel:MassTransit"] = logLevel,
         };
         foreach (var (key, value) in extraSettings ?? new Dictionary<string, string?>())
             settings[key] = value;

@@ -7,9 +7,10 @@ public static class ContractSettings
     public const string Postgres = "ConnectionStrings__Postgres";
     public const string BaseUrl = "BatchApi__BaseUrl";
     public const string ApiKey = "BatchApi__ApiKey";
+    public const string OperatorApiKeys = "Http__ApiKeys";
 
     /// <summary>Without these the service refuses to start in Production.</summary>
-    public static readonly string[] Required = [RabbitMq, Postgres, BaseUrl, ApiKey];
+    public static readonly string[] Required = [RabbitMq, Postgres, BaseUrl, ApiKey, OperatorApiKeys];
 
     /// <summary>Everything a deployment should set explicitly, so behaviour does not silently follow code defaults.</summary>
     public static readonly string[] All =
@@ -20,5 +21,5 @@ public static class ContractSettings
     ];
 
     /// <summary>Values that must come from a Secret in Kubernetes, never from a ConfigMap or a literal.</summary>
-    public static readonly string[] Secrets = [RabbitMq, Postgres, ApiKey];
+    public static readonly string[] Secrets = [RabbitMq, Postgres, ApiKey, OperatorApiKeys];
 }

@@ -12,6 +12,9 @@ public sealed class When_a_setting_is_wrong
     [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
     [InlineData("BatchApi__BaseUrl", "https://api.example.test", "BatchApi__ApiKey")]
     [InlineData("ConnectionStrings__Postgres", "Host=db;Password=hunter2-secret;Frobnicate=1", "ConnectionStrings__Postgres")]
+    [InlineData("Http__ApiKeys", "hunter2-secret", "Http__ApiKeys")] // too short to resist guessing
+    [InlineData("Http__Authentication", "Maybe", "Http__Authentication")]
+    [InlineData("Http__RateLimitPermits", "0", "Http__RateLimitPermits")]
     public async Task Start_up_stops_with_a_message_naming_the_key_and_no_secret(string key, string value, string named)
     {
         var (exitCode, output) = await RunServiceAsync(new() { [key] = value });
@@ -27,16 +30,10 @@ public sealed class When_a_setting_is_wrong
     [InlineData("ConnectionStrings__RabbitMq")]
     [InlineData("ConnectionStrings__Postgres")]
     [InlineData("BatchApi__BaseUrl")]
+    [InlineData("Http__ApiKeys")]
     public async Task In_production_a_missing_part_is_an_error_not_a_silent_fallback(string missing)
     {
-        var settings = new Dictionary<string, string>
-        {
-            ["DOTNET_ENVIRONMENT"] = "Production",
-            ["ConnectionStrings__RabbitMq"] = "amqp://guest:guest@127.0.0.1:1/",
-            ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x",
-            ["BatchApi__BaseUrl"] = "https://api.example.test",
-            ["BatchApi__ApiKey"] = "key",
-        };
+        var settings = ProductionSettings();
         settings.Remove(missing);
 
         var (exitCode, output) = await RunServiceAsync(settings);
@@ -44,6 +41,30 @@ public sealed class When_a_setting_is_wrong
         Assert.Equal(2, exitCode);
         Assert.Contains($"Setting {missing} is required in Production", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task In_production_a_plain_http_batch_api_elsewhere_than_on_loopback_is_an_error()
+    {
+        var settings = ProductionSettings();
+        settings["BatchApi__BaseUrl"] = "http://api.example.test";
+
+        var (exitCode, output) = await RunServiceAsync(settings);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Setting BatchApi__BaseUrl must be an https URL in Production", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("batch-api-key-secret", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>Every part a Production service needs, pointing nowhere (port 1): start-up fails on the setting under test first.</summary>
+    private static Dictionary<string, string> ProductionSettings() => new()
+    {
+        ["DOTNET_ENVIRONMENT"] = "Production",
+        ["ConnectionStrings__RabbitMq"] = "amqp://guest:guest@127.0.0.1:1/",
+        ["ConnectionStrings__Postgres"] = "Host=127.0.0.1;Port=1;Database=x;Username=x;Password=x",
+        ["BatchApi__BaseUrl"] = "https://api.example.test",
+        ["BatchApi__ApiKey"] = "batch-api-key-secret",
+        ["Http__ApiKeys"] = "operator-key-0123456789",
+    };
 
     private static async Task<(int ExitCode, string Output)> RunServiceAsync(Dictionary<string, string> environment)
     {

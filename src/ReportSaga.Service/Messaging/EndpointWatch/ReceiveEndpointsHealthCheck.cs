@@ -17,6 +17,13 @@ public sealed class ReceiveEndpointsHealthCheck(ReceiveEndpointActivity activity
             ? HealthCheckResult.Healthy($"{consuming} of {watched} receive endpoints consuming, none wedged")
             : HealthCheckResult.Unhealthy(
                 "Wedged (not consuming although the broker answers): " +
-                string.Join(", ", stuck.Select(s => $"{s.Endpoint.AbsolutePath.TrimStart('/')} (silent for {s.SilentFor:g})"))));
+                string.Join(", ", stuck.Select(s => $"{QueueName(s.Endpoint)} (silent for {s.SilentFor:g})"))));
+    }
+
+    /// <summary>The queue alone: the virtual host before it is the broker's business, not a public probe's.</summary>
+    private static string QueueName(Uri endpoint)
+    {
+        var segments = endpoint.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return segments.Length == 0 ? endpoint.AbsolutePath : segments[^1];
     }
 }

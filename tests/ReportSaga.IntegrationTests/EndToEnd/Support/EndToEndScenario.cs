@@ -118,6 +118,8 @@ internal sealed class EndToEndScenario : IAsyncDisposable
         ["ConnectionStrings__Postgres"] = Infrastructure.PostgresConnectionString,
         ["BatchApi__BaseUrl"] = Simulator.BaseAddress.ToString(),
         ["BatchApi__ApiKey"] = ApiKey,
+        // Production requires a key for the operator HTTP API; these tests use only the open health endpoints.
+        ["Http__ApiKeys"] = "end-to-end-operator-key",
         ["Polling__InitialInterval"] = "00:00:01",
         ["Polling__MaxInterval"] = "00:00:03",
         // Far beyond any wait of these tests: a report that ends here ended for a reason the test chose.
