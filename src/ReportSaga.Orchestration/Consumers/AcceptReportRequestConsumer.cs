@@ -1,7 +1,7 @@
-using System.Text.Json;
 using MassTransit;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Requests;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -21,29 +21,19 @@ public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
             throw new InvalidReportRequestException("RequestReport.requestId is required and must be a non-empty GUID.");
         }
 
+        // Refused at the endpoint (RequestReportScreen): only the id, and a valid requestedBy, came through.
+        var problem = context.TryGetPayload<RequestReportRefusal>(out var refusal) ? refusal.Problem : FindProblem(message);
         return context.Publish(new ReportRequestAccepted
         {
             RequestId = message.RequestId,
-            Report = message.Report,
-            MaxCredits = message.MaxCredits,
-            RequestedBy = message.RequestedBy,
-            Problem = FindProblem(message),
+            // A request that cannot run keeps no body: its saga row stores nothing large.
+            Report = problem is null ? message.Report : null,
+            MaxCredits = problem is null ? message.MaxCredits : null,
+            RequestedBy = RequestReportRules.RequestedBy(message.RequestedBy) is null ? message.RequestedBy : null,
+            Problem = problem,
         });
     }
 
     /// <summary>What makes the request impossible to run, or null. The provider's validation judges the rest.</summary>
-    public static string? FindProblem(RequestReport message)
-    {
-        if (message.Report is not { } report || report.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
-            return "RequestReport.report is required: the Batch API request body.";
-        if (report.ValueKind != JsonValueKind.Object)
-            return $"RequestReport.report must be a JSON object (the Batch API request body), not {report.ValueKind.ToString().ToLowerInvariant()}.";
-        if (!report.TryGetProperty("report_query", out var query) || query.ValueKind != JsonValueKind.Object)
-            return "RequestReport.report.report_query is required and must be an object.";
-        if (!query.TryGetProperty("tables", out var tables) || tables.ValueKind != JsonValueKind.Array || tables.GetArrayLength() == 0)
-            return "RequestReport.report.report_query.tables must be a non-empty array.";
-        if (message.MaxCredits is < 0)
-            return $"RequestReport.maxCredits must not be negative (was {message.MaxCredits}).";
-        return null;
-    }
+    public static string? FindProblem(RequestReport message) => RequestReportRules.FindProblem(message);
 }
