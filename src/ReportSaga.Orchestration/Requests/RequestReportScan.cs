@@ -34,6 +34,7 @@ internal static class RequestReportScan
         var namesRequestReport = false;
         var depth = 0;
         Guid? requestId = null;
+        var requestIdCount = 0;
         try
         {
             while (reader.Read())
@@ -67,6 +68,7 @@ internal static class RequestReportScan
                         ReadValue(ref reader, ref depth);
                         inRequest = reader.TokenType == JsonTokenType.StartObject;
                         requestId = null;
+                        requestIdCount = 0;
                     }
                     else if (NameIs(ref reader, "messageType"))
                     {
@@ -79,7 +81,9 @@ internal static class RequestReportScan
                 else if (inRequest && reader.CurrentDepth == requestDepth && NameIs(ref reader, "requestId"))
                 {
                     ReadValue(ref reader, ref depth);
-                    requestId = reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out var id) && id != Guid.Empty ? id : null;
+                    // A second requestId makes the id ambiguous: none is taken (the document check refuses it too).
+                    requestIdCount++;
+                    requestId = requestIdCount == 1 && reader.TokenType == JsonTokenType.String && TryGetGuid(ref reader, out var id) && id != Guid.Empty ? id : null;
                 }
             }
         }
@@ -109,6 +113,20 @@ internal static class RequestReportScan
         }
         catch (InvalidOperationException)
         {
+            return false;
+        }
+    }
+
+    /// <summary>A GUID string, read as the deserializer reads it; an escape that is not valid text makes it none.</summary>
+    private static bool TryGetGuid(ref Utf8JsonReader reader, out Guid value)
+    {
+        try
+        {
+            return reader.TryGetGuid(out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = Guid.Empty;
             return false;
         }
     }

@@ -48,18 +48,21 @@ public static class RequestReportScreen
             message = root;
 
         var fields = RequestFields.Read(message);
+        if (fields.Repeated == "requestId")
+            return RequestReportVerdict.Refuse(null, "RequestReport.requestId appears more than once: the request id is ambiguous.");
         var requestIdProblem = RequestIdProblem(fields.RequestId, out var requestId);
         if (requestIdProblem is not null)
             return RequestReportVerdict.Refuse(null, requestIdProblem);
 
         var requestedByProblem = RequestReportRules.RequestedBy(fields.RequestedBy);
         var problem = fields.UnreadableName
+                      ?? (fields.Repeated is { } repeated ? $"RequestReport.{repeated} appears more than once." : null)
                       ?? requestedByProblem
                       ?? RequestReportRules.MaxCredits(fields.MaxCredits)
                       ?? RequestReportRules.Report(fields.Report);
         if (problem is null)
             return RequestReportVerdict.Accept(requestId);
-        var requestedBy = requestedByProblem is null && fields.RequestedBy is { ValueKind: JsonValueKind.String } name ? name.GetString() : null;
+        var requestedBy = requestedByProblem is null && fields.Repeated != "requestedBy" && fields.RequestedBy is { ValueKind: JsonValueKind.String } name ? name.GetString() : null;
         return RequestReportVerdict.Refuse(requestId, problem, requestedBy);
     }
 
@@ -90,8 +93,22 @@ public static class RequestReportScreen
         requestId = Guid.Empty;
         if (value is not { } element || element.ValueKind == JsonValueKind.Null)
             return "RequestReport.requestId is required: a non-empty GUID.";
-        if (element.ValueKind == JsonValueKind.String && element.TryGetGuid(out requestId) && requestId != Guid.Empty)
+        if (element.ValueKind == JsonValueKind.String && TryGetGuid(element, out requestId) && requestId != Guid.Empty)
             return null;
         return $"RequestReport.requestId must be a non-empty GUID (was {RequestReportRules.Quote(element)}).";
+    }
+
+    /// <summary>A GUID string, read as the deserializer reads it; an escape that is not valid text makes it none.</summary>
+    private static bool TryGetGuid(JsonElement element, out Guid value)
+    {
+        try
+        {
+            return element.TryGetGuid(out value);
+        }
+        catch (InvalidOperationException)
+        {
+            value = Guid.Empty;
+            return false;
+        }
     }
 }
