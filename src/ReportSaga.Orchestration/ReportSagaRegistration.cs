@@ -15,15 +15,17 @@ namespace ReportSaga.Orchestration;
 /// <summary>Registration of the report saga's settings, state machines and consumers.</summary>
 public static class ReportSagaRegistration
 {
-    /// <summary>Binds and validates (at start-up) the <c>Polling</c>, <c>Reports</c> and <c>Submission</c> sections.</summary>
+    /// <summary>Binds and validates (at start-up) the <c>Polling</c>, <c>Reports</c>, <c>Submission</c> and <c>Requests</c> sections.</summary>
     public static IServiceCollection AddReportSagaOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ReportsOptions>().Bind(configuration.GetSection(ReportsOptions.SectionName)).ValidateOnStart();
         services.AddOptions<SubmissionOptions>().Bind(configuration.GetSection(SubmissionOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<RequestsOptions>().Bind(configuration.GetSection(RequestsOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollingOptions>, PollingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SubmissionOptions>, SubmissionOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RequestsOptions>, RequestsOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         return services;
     }

@@ -1,8 +1,8 @@
-using System.Text.Json;
 using MassTransit;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Messaging;
+using ReportSaga.Orchestration.Requests;
 
 namespace ReportSaga.Orchestration.Consumers;
 
@@ -22,31 +22,21 @@ public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
             throw new InvalidReportRequestException("RequestReport.requestId is required and must be a non-empty GUID.");
         }
 
+        // Refused at the endpoint (RequestReportScreen): only the id, and a valid requestedBy, came through.
+        var problem = context.TryGetPayload<RequestReportRefusal>(out var refusal) ? refusal.Problem : FindProblem(message);
         // Sent to the saga's own queue: no other broker client can start a report but through RequestReport.
         var saga = await context.GetSendEndpoint(ReportSagaQueues.SagaAddress);
         await saga.Send(new ReportRequestAccepted
         {
             RequestId = message.RequestId,
-            Report = message.Report,
-            MaxCredits = message.MaxCredits,
-            RequestedBy = message.RequestedBy,
-            Problem = FindProblem(message),
+            // A request that cannot run keeps no body: its saga row stores nothing large.
+            Report = problem is null ? message.Report : null,
+            MaxCredits = problem is null ? message.MaxCredits : null,
+            RequestedBy = RequestReportRules.RequestedBy(message.RequestedBy) is null ? message.RequestedBy : null,
+            Problem = problem,
         }, context.CancellationToken);
     }
 
     /// <summary>What makes the request impossible to run, or null. The provider's validation judges the rest.</summary>
-    public static string? FindProblem(RequestReport message)
-    {
-        if (message.Report is not { } report || report.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
-            return "RequestReport.report is required: the Batch API request body.";
-        if (report.ValueKind != JsonValueKind.Object)
-            return $"RequestReport.report must be a JSON object (the Batch API request body), not {report.ValueKind.ToString().ToLowerInvariant()}.";
-        if (!report.TryGetProperty("report_query", out var query) || query.ValueKind != JsonValueKind.Object)
-            return "RequestReport.report.report_query is required and must be an object.";
-        if (!query.TryGetProperty("tables", out var tables) || tables.ValueKind != JsonValueKind.Array || tables.GetArrayLength() == 0)
-            return "RequestReport.report.report_query.tables must be a non-empty array.";
-        if (message.MaxCredits is < 0)
-            return $"RequestReport.maxCredits must not be negative (was {message.MaxCredits}).";
-        return null;
-    }
+    public static string? FindProblem(RequestReport message) => RequestReportRules.FindProblem(message);
 }

@@ -1,12 +1,16 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration.Messaging;
+using ReportSaga.Orchestration.Options;
 
 namespace ReportSaga.Orchestration.Consumers;
 
 /// <summary>
 /// <see cref="AcceptReportRequestConsumer"/> has a receive endpoint of its own, <c>report-requests</c>, bound to the
 /// <c>ReportSaga.Contracts:RequestReport</c> exchange: the only endpoint that reads plain-JSON bodies, so a plain
-/// body can never be taken for any other message type.
+/// body can never be taken for any other message type. The endpoint screens each body against the request limits
+/// (<c>Requests__MaxBodyBytes</c>, field rules) before it is parsed.
 /// </summary>
 public sealed class AcceptReportRequestDefinition : ConsumerDefinition<AcceptReportRequestConsumer>
 {
@@ -20,6 +24,7 @@ public sealed class AcceptReportRequestDefinition : ConsumerDefinition<AcceptRep
         IConsumerConfigurator<AcceptReportRequestConsumer> consumerConfigurator,
         IRegistrationContext context)
     {
-        endpointConfigurator.ConfigureRequestReportEntry();
+        var requests = context.GetRequiredService<IOptions<RequestsOptions>>().Value;
+        endpointConfigurator.ConfigureRequestReportEntry(requests.MaxBodyBytes);
     }
 }

@@ -1,4 +1,6 @@
 using MassTransit;
+using ReportSaga.Orchestration.Options;
+using ReportSaga.Orchestration.Requests;
 
 namespace ReportSaga.Orchestration.Messaging;
 
@@ -13,7 +15,8 @@ public static class RequestReportEndpoint
     public const string Name = "report-requests";
 
     /// <summary>
-    /// Lets the endpoint read plain JSON bodies as well as MassTransit envelopes.
+    /// Lets the endpoint read plain JSON bodies as well as MassTransit envelopes, and screens both against the request
+    /// limits (<paramref name="maxBodyBytes"/>, field rules) before they are parsed (<see cref="RequestReportScreen"/>).
     /// </summary>
     /// <remarks>
     /// Host exactly one consumer, of <c>RequestReport</c>, on this endpoint: a plain JSON body names no
@@ -21,11 +24,15 @@ public static class RequestReportEndpoint
     /// consumer takes. Alone on its endpoint, and so bound only to the <c>RequestReport</c> exchange,
     /// the consumer is the only reader of such bodies. Options: no <c>AnyMessageType</c>, so a raw
     /// body whose transport headers do name another message type is not taken for a <c>RequestReport</c>;
-    /// not the default deserializer, so the content type decides (envelopes keep MassTransit's own).
+    /// not the default deserializer, so the content type decides (envelopes keep MassTransit's own reader,
+    /// behind the same screen; so does a body with no or an unknown content type, which is read as an envelope).
     /// </remarks>
-    public static void ConfigureRequestReportEntry(this IReceiveEndpointConfigurator endpoint)
+    public static void ConfigureRequestReportEntry(this IReceiveEndpointConfigurator endpoint, long maxBodyBytes = RequestsOptions.DefaultMaxBodyBytes)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
-        endpoint.UseRawJsonDeserializer(RawSerializerOptions.Default, isDefault: false);
+        endpoint.AddDeserializer(new RequestReportScreeningSerializerFactory(
+            new MassTransit.Configuration.SystemTextJsonRawMessageSerializerFactory(RawSerializerOptions.Default), RequestReportFraming.PlainJson, maxBodyBytes));
+        endpoint.AddDeserializer(new RequestReportScreeningSerializerFactory(
+            new MassTransit.Configuration.SystemTextJsonMessageSerializerFactory(), RequestReportFraming.Envelope, maxBodyBytes));
     }
 }

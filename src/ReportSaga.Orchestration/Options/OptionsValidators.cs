@@ -60,3 +60,12 @@ internal sealed class SubmissionOptionsValidator : IValidateOptions<SubmissionOp
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }
+
+internal sealed class RequestsOptionsValidator : IValidateOptions<RequestsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, RequestsOptions options) =>
+        options.MaxBodyBytes is < RequestsOptions.SmallestMaxBodyBytes or > RequestsOptions.LargestMaxBodyBytes
+            ? ValidateOptionsResult.Fail(
+                $"Requests__MaxBodyBytes must be between {RequestsOptions.SmallestMaxBodyBytes} and {RequestsOptions.LargestMaxBodyBytes} bytes (was {options.MaxBodyBytes}).")
+            : ValidateOptionsResult.Success;
+}

@@ -11,15 +11,16 @@ internal static class ReportStateMap
         report.ToTable("report_state");
         report.HasKey(x => x.CorrelationId);
         report.Property(x => x.CorrelationId).ValueGeneratedNever();
+        // Sizes from ReportStateColumns, which the request checks share.
         // Nullable: MassTransit inserts a new instance before its first transition.
-        report.Property(x => x.CurrentState).HasMaxLength(64).IsRequired(false);
+        report.Property(x => x.CurrentState).HasMaxLength(ReportStateColumns.CurrentStateMaxLength).IsRequired(false);
         report.Property(x => x.Version).IsConcurrencyToken();
         report.Property(x => x.Report).IsRequired();
-        report.Property(x => x.RequestedBy).HasMaxLength(256);
-        report.Property(x => x.ReportId).HasMaxLength(128);
-        report.Property(x => x.ProviderStatus).HasMaxLength(64);
-        report.Property(x => x.FailureReason).HasMaxLength(128);
-        report.Property(x => x.TraceParent).HasMaxLength(128);
+        report.Property(x => x.RequestedBy).HasMaxLength(ReportStateColumns.RequestedByMaxLength);
+        report.Property(x => x.ReportId).HasMaxLength(ReportStateColumns.ReportIdMaxLength);
+        report.Property(x => x.ProviderStatus).HasMaxLength(ReportStateColumns.ProviderStatusMaxLength);
+        report.Property(x => x.FailureReason).HasMaxLength(ReportStateColumns.FailureReasonMaxLength);
+        report.Property(x => x.TraceParent).HasMaxLength(ReportStateColumns.TraceParentMaxLength);
         report.HasIndex(x => x.CurrentState);
         report.HasIndex(x => x.ReportId);
     }

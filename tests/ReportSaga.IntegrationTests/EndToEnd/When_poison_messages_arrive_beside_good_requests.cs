@@ -67,8 +67,8 @@ public sealed class When_poison_messages_arrive_beside_good_requests(Infrastruct
             // The plain ones are parked as they were sent, so an operator sees what arrived.
             foreach (var (what, body) in plainPoison)
                 Assert.True(errors.Count(e => e.Body == body) == 1, $"The poison message '{what}' is not in {ErrorQueue} exactly once.");
-            // Both empty requestIds say why they were refused.
-            Assert.Equal(2, errors.Count(e => e.Headers[FaultMessageHeader].Contains("requestId", StringComparison.Ordinal)));
+            // Those with a JSON object say what is wrong with their requestId: both empty ones and the one of the wrong type.
+            Assert.Equal(3, errors.Count(e => e.Headers[FaultMessageHeader].Contains("requestId", StringComparison.Ordinal)));
             Assert.Single(errors, e => e.Body.Contains(Guid.Empty.ToString(), StringComparison.Ordinal) && e.Body.Contains("e2e: enveloped", StringComparison.Ordinal));
 
             // Nothing that entered through the poison messages reached the provider: only the good reports were created.

@@ -37,11 +37,7 @@ public sealed class ReceiveActivity : IReceiveObserver
         return Task.CompletedTask;
     }
 
-    public Task PostReceive(ReceiveContext context)
-    {
-        Interlocked.Increment(ref _finished);
-        return Task.CompletedTask;
-    }
+    public Task PostReceive(ReceiveContext context) => Finish(context);
 
     public Task PostConsume<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType)
         where T : class => Task.CompletedTask;
@@ -49,9 +45,18 @@ public sealed class ReceiveActivity : IReceiveObserver
     public Task ConsumeFault<T>(ConsumeContext<T> context, TimeSpan duration, string consumerType, Exception exception)
         where T : class => Task.CompletedTask;
 
-    public Task ReceiveFault(ReceiveContext context, Exception exception)
+    public Task ReceiveFault(ReceiveContext context, Exception exception) => Finish(context);
+
+    /// <summary>
+    /// Counts a message once, however it ended: a message that faults before it is consumed (one that cannot be
+    /// deserialized, say) is reported both as a receive fault and as received.
+    /// </summary>
+    private Task Finish(ReceiveContext context)
     {
-        Interlocked.Increment(ref _finished);
+        if (!context.TryGetPayload<FinishedMark>(out _) && context.GetOrAddPayload(() => new FinishedMark()) is not null)
+            Interlocked.Increment(ref _finished);
         return Task.CompletedTask;
     }
+
+    private sealed class FinishedMark;
 }

@@ -15,6 +15,8 @@ public sealed class When_saga_settings_are_wrong
     [InlineData("Reports:MaxRetries", "-1", "Reports__MaxRetries")]
     [InlineData("Reports:Retention", "00:00:00", "Reports__Retention")]
     [InlineData("Submission:MaxInFlight", "0", "Submission__MaxInFlight")]
+    [InlineData("Requests:MaxBodyBytes", "100", "Requests__MaxBodyBytes")]
+    [InlineData("Requests:MaxBodyBytes", "1000000000", "Requests__MaxBodyBytes")]
     public void Start_up_fails_with_a_message_naming_the_key(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
@@ -25,6 +27,7 @@ public sealed class When_saga_settings_are_wrong
             _ = provider.GetRequiredService<IOptions<PollingOptions>>().Value;
             _ = provider.GetRequiredService<IOptions<ReportsOptions>>().Value;
             _ = provider.GetRequiredService<IOptions<SubmissionOptions>>().Value;
+            _ = provider.GetRequiredService<IOptions<RequestsOptions>>().Value;
         });
 
         Assert.Contains(named, error.Message, StringComparison.Ordinal);
@@ -38,5 +41,6 @@ public sealed class When_saga_settings_are_wrong
         Assert.Equal(3, provider.GetRequiredService<IOptions<ReportsOptions>>().Value.MaxRetries);
         Assert.Equal(90, provider.GetRequiredService<IOptions<SubmissionOptions>>().Value.MaxInFlight);
         Assert.Equal(TimeSpan.FromSeconds(5), provider.GetRequiredService<IOptions<PollingOptions>>().Value.InitialInterval);
+        Assert.Equal(256 * 1024, provider.GetRequiredService<IOptions<RequestsOptions>>().Value.MaxBodyBytes);
     }
 }

@@ -8,6 +8,7 @@ public sealed class When_a_setting_is_wrong
     [Theory]
     [InlineData("Polling__InitialInterval", "00:00:00", "Polling__InitialInterval")]
     [InlineData("Submission__MaxInFlight", "0", "Submission__MaxInFlight")]
+    [InlineData("Requests__MaxBodyBytes", "512", "Requests__MaxBodyBytes")]
     [InlineData("RabbitMq__StuckEndpointLimit", "00:00:10", "RabbitMq__StuckEndpointLimit")]
     [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
     [InlineData("BatchApi__BaseUrl", "https://api.example.test", "BatchApi__ApiKey")]
