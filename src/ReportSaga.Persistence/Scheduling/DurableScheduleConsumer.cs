@@ -53,6 +53,11 @@ internal sealed class DurableScheduleConsumer :
 
         row.MessageId = context.MessageId ?? NewId.NextGuid();
         row.DueTime = DateTime.SpecifyKind(message.ScheduledTime.Kind == DateTimeKind.Local ? message.ScheduledTime.ToUniversalTime() : message.ScheduledTime, DateTimeKind.Utc);
+        // A replaced schedule starts afresh, parked or not.
+        row.NextAttemptAt = row.DueTime;
+        row.FailedAttempts = 0;
+        row.ParkedAt = null;
+        row.LastError = null;
         row.Destination = message.Destination.ToString();
         row.ContentType = context.ReceiveContext.ContentType?.ToString() ?? SystemTextJsonMessageSerializer.JsonContentType.ToString();
         row.MessageType = string.Join(";", message.PayloadType);
@@ -91,6 +96,7 @@ internal sealed class DurableScheduleConsumer :
         // A tombstone: kept until the retention passes, then removed by the dispatcher.
         row.Cancelled = true;
         row.DueTime = now + _options.CancellationRetention;
+        row.NextAttemptAt = row.DueTime;
         row.Body = "";
         row.Headers = null;
         await db.SaveChangesAsync(context.CancellationToken);
