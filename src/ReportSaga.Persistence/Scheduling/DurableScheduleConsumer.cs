@@ -97,6 +97,10 @@ internal sealed class DurableScheduleConsumer :
         row.Cancelled = true;
         row.DueTime = now + _options.CancellationRetention;
         row.NextAttemptAt = row.DueTime;
+        // A parked row its owner cancels needs no operator any more.
+        row.ParkedAt = null;
+        row.FailedAttempts = 0;
+        row.LastError = null;
         row.Body = "";
         row.Headers = null;
         await db.SaveChangesAsync(context.CancellationToken);

@@ -31,7 +31,7 @@ public sealed class DurableSchedulerOptions
 
     /// <summary>
     /// Failed sends after which a row is parked: kept in <c>scheduled_message</c> with its last error, logged and
-    /// counted, and not sent again until an operator releases it. With the defaults, about 12 minutes of failures.
+    /// counted, and not sent again until an operator releases it. With the defaults, about ten minutes of failures.
     /// </summary>
     public int ParkAfterAttempts { get; set; } = 10;
 

@@ -76,7 +76,7 @@ public sealed class When_rabbitmq_refuses_a_scheduled_message_destination(Infras
         await sink.RemoveConflictAsync();
         await using (var scope = host.Provider.CreateAsyncScope())
             await scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>().Database.ExecuteSqlInterpolatedAsync(
-                $"UPDATE scheduled_message SET parked_at = NULL, failed_attempts = 0, next_attempt_at = now() WHERE token_id = {badToken}");
+                $"UPDATE scheduled_message SET parked_at = NULL, failed_attempts = 0, next_attempt_at = due_time WHERE token_id = {badToken}");
 
         var released = Assert.Single(await sink.WaitForMessagesAsync(1));
         Assert.Contains(badPing.ToString(), released.Body);
