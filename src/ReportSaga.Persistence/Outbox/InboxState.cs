@@ -24,4 +24,16 @@ public sealed class InboxState
 
     /// <summary>The last outbox sequence number sent, so a resumed delivery skips what went out already.</summary>
     public long? LastSequenceNumber { get; set; }
+
+    /// <summary>Failed deliveries of the outbox so far (counted only while the broker was taking other messages).</summary>
+    public int FailedDeliveries { get; set; }
+
+    /// <summary>After a failed delivery: not tried again before this time, UTC.</summary>
+    public DateTime? NextDeliveryAt { get; set; }
+
+    /// <summary>When the delivery was parked after too many failures, UTC; a parked outbox is never sent until released.</summary>
+    public DateTime? Parked { get; set; }
+
+    /// <summary>The last failed delivery's error (exception types and messages, truncated; never a message body).</summary>
+    public string? LastDeliveryError { get; set; }
 }

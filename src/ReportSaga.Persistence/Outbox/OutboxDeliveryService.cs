@@ -6,6 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportSaga.Persistence.Mapping;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Telemetry;
 
@@ -24,25 +25,31 @@ namespace ReportSaga.Persistence.Outbox;
 /// transaction spans the sends) and with the same in-process lock the consumer holds on SQLite (one instance; the
 /// sends happen outside a write transaction, which SQLite would hold for the whole database). Messages keep their
 /// ids and headers; a message sent but not recorded (a crash right after the send) is sent again with the same id.
+/// A consumed message whose outbox cannot be sent (a destination the broker refuses) holds up nothing behind it: the
+/// failure is counted on its inbox row, which waits before its next attempt (<see cref="ReportSagaOutboxOptions.DeliveryRetryDelay"/>,
+/// doubling up to <see cref="ReportSagaOutboxOptions.DeliveryMaxRetryDelay"/>), and at
+/// <see cref="ReportSagaOutboxOptions.DeliveryParkAfterAttempts"/> it is parked: kept, logged at Error and counted in
+/// <c>reportsaga.outbox.parked</c>. A broker outage counts against no row (see <see cref="SendRetryPolicy"/>).
 /// </remarks>
 internal sealed class OutboxDeliveryService(
     IReportSagaDbContextFactory factory,
     StorageSettings storage,
-    IBus bus,
+    IBusControl bus,
     TimeProvider time,
     IOptions<ReportSagaOutboxOptions> options,
     PersistenceTelemetry telemetry,
     ILogger<OutboxDeliveryService> logger) : BackgroundService
 {
     private const string LockOneSql =
-        "SELECT * FROM inbox_state WHERE message_id = {0} AND consumer_id = {1} AND consumed IS NOT NULL AND delivered IS NULL " +
-        "FOR UPDATE SKIP LOCKED";
+        "SELECT * FROM inbox_state WHERE message_id = {0} AND consumer_id = {1} AND " + InboxStateMap.ToDeliverFilter + " AND " +
+        "(next_delivery_at IS NULL OR next_delivery_at <= {2}) FOR UPDATE SKIP LOCKED";
 
     private const string LockBatchSql =
-        "SELECT * FROM inbox_state WHERE consumed IS NOT NULL AND delivered IS NULL AND consumed <= {0} " +
-        "ORDER BY consumed LIMIT {1} FOR UPDATE SKIP LOCKED";
+        "SELECT * FROM inbox_state WHERE " + InboxStateMap.ToDeliverFilter + " AND consumed <= {0} AND " +
+        "(next_delivery_at IS NULL OR next_delivery_at <= {1}) ORDER BY consumed LIMIT {2} FOR UPDATE SKIP LOCKED";
 
     private readonly ReportSagaOutboxOptions _options = options.Value;
+    private readonly SendRetryPolicy _retry = options.Value.DeliveryRetryPolicy;
 
     // Bounded: when the broker is away, the hand-over queue fills and further consumes are left to the sweep.
     private readonly Channel<(Guid MessageId, Guid ConsumerId)> _handedOver =
@@ -92,9 +99,10 @@ internal sealed class OutboxDeliveryService(
         {
             try
             {
-                while (await DeliverBatchAsync(stoppingToken) >= _options.DeliveryBatchSize)
-                {
-                }
+                SweepResult batch;
+                do
+                    batch = await DeliverBatchAsync(stoppingToken);
+                while (batch.MoreMayBeDue && !batch.BrokerAway);
                 await MeasureBacklogAsync(stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -117,100 +125,134 @@ internal sealed class OutboxDeliveryService(
         }
     }
 
-    /// <summary>Counts stored, undelivered outbox messages for the backlog gauge.</summary>
+    /// <summary>
+    /// Counts stored, undelivered outbox messages (parked ones aside) for the backlog gauge, and the consumed messages
+    /// whose outbox is parked for theirs; returns the backlog.
+    /// </summary>
     internal async Task<long> MeasureBacklogAsync(CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
-        var backlog = await db.OutboxMessages.LongCountAsync(cancellationToken);
+        var backlog = await db.OutboxMessages.LongCountAsync(message => !db.InboxStates.Any(inbox =>
+            inbox.MessageId == message.InboxMessageId && inbox.ConsumerId == message.InboxConsumerId && inbox.Parked != null), cancellationToken);
+        var parked = await db.InboxStates.LongCountAsync(x => x.Parked != null, cancellationToken);
         telemetry.SetOutboxBacklog(backlog);
+        telemetry.SetOutboxParked(parked);
         return backlog;
     }
 
-    /// <summary>Delivers one consumed message's outbox; false when another worker or instance has it, or it is done already.</summary>
-    internal async Task<bool> DeliverOneAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers one consumed message's outbox; false when another worker or instance has it, it is done already, or
+    /// it is parked or waiting after a failed delivery (the sweep retries it then).
+    /// </summary>
+    internal async Task<bool> DeliverOneAsync(Guid messageId, Guid consumerId, CancellationToken cancellationToken) =>
+        await DeliverOneAsync(messageId, consumerId, anotherWentOut: false, cancellationToken) == DeliveryOutcome.Delivered;
+
+    private async Task<DeliveryOutcome> DeliverOneAsync(Guid messageId, Guid consumerId, bool anotherWentOut, CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
+        var now = time.GetUtcNow().UtcDateTime;
         if (db.Provider == StorageProvider.Sqlite)
         {
             using var handle = InProcessLocks.TryAcquire(EfOutboxContextFactory.InboxKey(messageId, consumerId));
             if (handle is null)
-                return false;
+                return DeliveryOutcome.NotTaken;
             var row = await db.InboxStates.AsTracking()
-                .SingleOrDefaultAsync(x => x.MessageId == messageId && x.ConsumerId == consumerId && x.Consumed != null && x.Delivered == null,
-                    cancellationToken);
-            return row is not null && await DeliverOutsideTransactionAsync(db, row, cancellationToken);
+                .SingleOrDefaultAsync(x => x.MessageId == messageId && x.ConsumerId == consumerId && x.Consumed != null && x.Delivered == null
+                    && x.Parked == null && (x.NextDeliveryAt == null || x.NextDeliveryAt <= now), cancellationToken);
+            return row is null ? DeliveryOutcome.NotTaken : await DeliverOutsideTransactionAsync(db, row, anotherWentOut, cancellationToken);
         }
 
         return await TransactionRunner.RunAsync(db, async () =>
         {
-            var inbox = (await db.InboxStates.FromSqlRaw(LockOneSql, messageId, consumerId).AsTracking().ToListAsync(cancellationToken))
+            var inbox = (await db.InboxStates.FromSqlRaw(LockOneSql, messageId, consumerId, now).AsTracking().ToListAsync(cancellationToken))
                 .SingleOrDefault();
             if (inbox is null)
-                return false;
-            var delivered = await SendAsync(db, inbox, cancellationToken);
-            if (delivered)
-                await MarkDeliveredAsync(db, inbox, cancellationToken);
+                return DeliveryOutcome.NotTaken;
+            var outcome = await DeliverAsync(db, inbox, anotherWentOut, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
-            return delivered;
+            return outcome;
         }, cancellationToken);
     }
 
-    /// <summary>Delivers the messages of up to one batch of consumed, undelivered inbox rows left past the grace period; returns how many rows it finished.</summary>
-    internal async Task<int> DeliverBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Delivers the messages of up to one batch of consumed, undelivered inbox rows left past the grace period (parked
+    /// rows and rows waiting after a failure aside); a row that fails is counted, backs off or is parked, and the
+    /// batch goes on with the next.
+    /// </summary>
+    internal async Task<SweepResult> DeliverBatchAsync(CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
-        var cutoff = time.GetUtcNow().UtcDateTime - _options.DeliveryGracePeriod;
+        var now = time.GetUtcNow().UtcDateTime;
+        var cutoff = now - _options.DeliveryGracePeriod;
         if (db.Provider == StorageProvider.Sqlite)
         {
             var rows = await db.InboxStates.AsNoTracking()
-                .Where(x => x.Consumed != null && x.Delivered == null && x.Consumed <= cutoff)
+                .Where(x => x.Consumed != null && x.Delivered == null && x.Parked == null && x.Consumed <= cutoff
+                    && (x.NextDeliveryAt == null || x.NextDeliveryAt <= now))
                 .OrderBy(x => x.Consumed).Take(_options.DeliveryBatchSize)
                 .Select(x => new { x.MessageId, x.ConsumerId })
                 .ToListAsync(cancellationToken);
-            var done = 0;
+            var sweep = new SweepResult(rows.Count, Full: rows.Count >= _options.DeliveryBatchSize);
             foreach (var row in rows)
-                if (await DeliverOneAsync(row.MessageId, row.ConsumerId, cancellationToken))
-                {
-                    logger.LogInformation("The sweep delivered the outbox of consumed message {MessageId}", row.MessageId);
-                    done++;
-                }
-            return done;
+            {
+                sweep = Tally(sweep, await DeliverOneAsync(row.MessageId, row.ConsumerId, sweep.Delivered > 0, cancellationToken), row.MessageId);
+                if (sweep.Stopped)
+                    break;
+            }
+            return sweep;
         }
 
         return await TransactionRunner.RunAsync(db, async () =>
         {
-            var candidates = await db.InboxStates.FromSqlRaw(LockBatchSql, cutoff, _options.DeliveryBatchSize)
+            var candidates = await db.InboxStates.FromSqlRaw(LockBatchSql, cutoff, now, _options.DeliveryBatchSize)
                 .AsTracking().ToListAsync(cancellationToken);
-            var finished = 0;
+            var sweep = new SweepResult(candidates.Count, Full: candidates.Count >= _options.DeliveryBatchSize);
             foreach (var inbox in candidates)
             {
-                if (!await SendAsync(db, inbox, cancellationToken))
+                sweep = Tally(sweep, await DeliverAsync(db, inbox, sweep.Delivered > 0, cancellationToken), inbox.MessageId);
+                if (sweep.Stopped)
                     break;
-                await MarkDeliveredAsync(db, inbox, cancellationToken);
-                logger.LogInformation("The sweep delivered the outbox of consumed message {MessageId}", inbox.MessageId);
-                finished++;
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            return finished;
+            return sweep;
         }, cancellationToken);
     }
 
-    private async Task<bool> DeliverOutsideTransactionAsync(ReportSagaDbContext db, InboxState inbox, CancellationToken cancellationToken)
+    private SweepResult Tally(SweepResult sweep, DeliveryOutcome outcome, Guid messageId)
     {
-        var delivered = await SendAsync(db, inbox, cancellationToken);
+        if (outcome == DeliveryOutcome.Delivered)
+            logger.LogInformation("The sweep delivered the outbox of consumed message {MessageId}", messageId);
+        return sweep.With(outcome);
+    }
+
+    private async Task<DeliveryOutcome> DeliverOutsideTransactionAsync(ReportSagaDbContext db, InboxState inbox, bool anotherWentOut,
+        CancellationToken cancellationToken)
+    {
+        var outcome = await DeliverAsync(db, inbox, anotherWentOut, cancellationToken, markDelivered: false);
         // Record what went out even when the rest failed, so a later attempt does not send it again.
         await TransactionRunner.RunAsync(db, async () =>
         {
-            if (delivered)
+            if (outcome == DeliveryOutcome.Delivered)
                 await MarkDeliveredAsync(db, inbox, cancellationToken);
             await db.SaveChangesAsync(cancellationToken);
         }, cancellationToken);
-        return delivered;
+        return outcome;
     }
 
-    /// <summary>Sends the row's unsent messages in order, recording each on the row; false at the first that fails.</summary>
-    private async Task<bool> SendAsync(ReportSagaDbContext db, InboxState inbox, CancellationToken cancellationToken)
+    /// <summary>Sends the row's unsent messages; marks the row delivered, or counts the failure on it.</summary>
+    private async Task<DeliveryOutcome> DeliverAsync(ReportSagaDbContext db, InboxState inbox, bool anotherWentOut, CancellationToken cancellationToken,
+        bool markDelivered = true)
+    {
+        if (await SendAsync(db, inbox, cancellationToken) is { } failure)
+            return CountFailure(inbox, failure, anotherWentOut);
+        if (markDelivered)
+            await MarkDeliveredAsync(db, inbox, cancellationToken);
+        return DeliveryOutcome.Delivered;
+    }
+
+    /// <summary>Sends the row's unsent messages in order, recording each on the row; the first failure, or null when all went out.</summary>
+    private async Task<(Exception Exception, Uri Destination)?> SendAsync(ReportSagaDbContext db, InboxState inbox, CancellationToken cancellationToken)
     {
         var last = inbox.LastSequenceNumber ?? 0;
         var messages = await db.OutboxMessages.AsNoTracking()
@@ -234,19 +276,50 @@ internal sealed class OutboxDeliveryService(
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                logger.LogWarning(exception, "Could not deliver outbox message {MessageId} to {Destination}", message.MessageId, message.DestinationAddress);
-                return false;
+                return (exception, message.DestinationAddress);
             }
             inbox.LastSequenceNumber = message.SequenceNumber;
         }
 
         logger.LogDebug("Delivered {Count} outbox message(s) of consumed message {MessageId}", messages.Count, inbox.MessageId);
-        return true;
+        return null;
+    }
+
+    /// <summary>Counts a failed delivery on its row, which then waits before its next attempt or is parked; or counts it against nothing while the bus reconnects.</summary>
+    private DeliveryOutcome CountFailure(InboxState inbox, (Exception Exception, Uri Destination) failure, bool anotherWentOut)
+    {
+        var (exception, destination) = failure;
+        if (!SendRetryPolicy.CountsAgainstRow(bus, anotherWentOut))
+        {
+            logger.LogWarning(exception, "Could not deliver the outbox of consumed message {MessageId} to {Destination}; the bus is " +
+                "reconnecting, so the attempt counts against no message and the sweep retries it", inbox.MessageId, destination);
+            return DeliveryOutcome.FailedUncounted;
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        inbox.FailedDeliveries++;
+        inbox.LastDeliveryError = SendRetryPolicy.ErrorText(exception);
+        telemetry.RecordOutboxFailedAttempt();
+        if (_retry.ShouldPark(inbox.FailedDeliveries))
+        {
+            inbox.Parked = now;
+            logger.LogError(exception, "Parked the outbox of consumed message {MessageId} (consumer {ConsumerId}) after {FailedDeliveries} failed " +
+                "deliveries, the last to {Destination}; its messages stay in outbox_message and are not sent until released (docs/operations.md)",
+                inbox.MessageId, inbox.ConsumerId, inbox.FailedDeliveries, destination);
+            return DeliveryOutcome.Parked;
+        }
+
+        inbox.NextDeliveryAt = now + _retry.DelayAfter(inbox.FailedDeliveries);
+        logger.LogWarning(exception, "Could not deliver the outbox of consumed message {MessageId} to {Destination} (failed delivery " +
+            "{FailedDeliveries} of {ParkAfterAttempts}); next attempt at {NextDeliveryAt:O}", inbox.MessageId, destination,
+            inbox.FailedDeliveries, _retry.ParkAfterAttempts, inbox.NextDeliveryAt);
+        return DeliveryOutcome.Failed;
     }
 
     private async Task MarkDeliveredAsync(ReportSagaDbContext db, InboxState inbox, CancellationToken cancellationToken)
     {
         inbox.Delivered = time.GetUtcNow().UtcDateTime;
+        inbox.NextDeliveryAt = null;
         await db.OutboxMessages.Where(x => x.InboxMessageId == inbox.MessageId && x.InboxConsumerId == inbox.ConsumerId)
             .ExecuteDeleteAsync(cancellationToken);
     }

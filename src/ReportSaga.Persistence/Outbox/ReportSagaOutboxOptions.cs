@@ -1,3 +1,5 @@
+using ReportSaga.Persistence.Storage;
+
 namespace ReportSaga.Persistence.Outbox;
 
 /// <summary>Options of the transactional outbox and inbox.</summary>
@@ -30,6 +32,21 @@ public sealed class ReportSagaOutboxOptions
     /// <summary>Consumed messages handled per sweep transaction.</summary>
     public int DeliveryBatchSize { get; set; } = 20;
 
+    /// <summary>
+    /// How long a consumed message whose outbox failed to go out waits before the sweep tries it again; the wait
+    /// doubles with each further failure. The other rows of the sweep go on meanwhile.
+    /// </summary>
+    public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two delivery attempts of one consumed message.</summary>
+    public TimeSpan DeliveryMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Failed deliveries after which a consumed message's outbox is parked: kept (inbox row and outbox messages) with
+    /// its last error, logged and counted, and not sent again until an operator releases it.
+    /// </summary>
+    public int DeliveryParkAfterAttempts { get; set; } = 10;
+
     /// <summary>Run the inbox cleanup.</summary>
     public bool RunInboxCleanup { get; set; } = true;
 
@@ -38,6 +55,8 @@ public sealed class ReportSagaOutboxOptions
 
     /// <summary>How often the inbox is cleaned.</summary>
     public TimeSpan CleanupInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    internal SendRetryPolicy DeliveryRetryPolicy => new(DeliveryRetryDelay, DeliveryMaxRetryDelay, DeliveryParkAfterAttempts);
 
     /// <summary>Fault injection for tests: runs right after a consume committed, before its messages are delivered.</summary>
     internal Func<Guid, Task>? AfterConsumeCommitted { get; set; }

@@ -35,6 +35,7 @@ public static class ReportSagaOutboxRegistrationExtensions
 
         var captured = new ReportSagaOutboxOptions();
         configure?.Invoke(captured);
+        captured.DeliveryRetryPolicy.Validated(nameof(ReportSagaOutboxOptions) + ".Delivery");
         configurator.AddOptions<ReportSagaOutboxOptions>().Configure(o => configure?.Invoke(o));
 
         configurator.TryAddSingleton(TimeProvider.System);

@@ -1,3 +1,5 @@
+using ReportSaga.Persistence.Storage;
+
 namespace ReportSaga.Persistence.Scheduling;
 
 /// <summary>Options of the durable message scheduler.</summary>
@@ -21,9 +23,23 @@ public sealed class DurableSchedulerOptions
     /// </summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a row waits after its first failed send; the wait doubles with each further failure.</summary>
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two attempts of one row.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// Failed sends after which a row is parked: kept in <c>scheduled_message</c> with its last error, logged and
+    /// counted, and not sent again until an operator releases it. With the defaults, about ten minutes of failures.
+    /// </summary>
+    public int ParkAfterAttempts { get; set; } = 10;
+
     /// <summary>Run the dispatcher in this process (default true; tests drive it by hand).</summary>
     public bool RunDispatcher { get; set; } = true;
 
     /// <summary>The scheduler's address, for <c>UseMessageScheduler</c>/<c>AddMessageScheduler</c>.</summary>
     public Uri Address => new($"queue:{QueueName}");
+
+    internal SendRetryPolicy RetryPolicy => new(RetryDelay, MaxRetryDelay, ParkAfterAttempts);
 }

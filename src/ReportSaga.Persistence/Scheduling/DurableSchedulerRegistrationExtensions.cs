@@ -20,7 +20,8 @@ namespace ReportSaga.Persistence.Scheduling;
 ///     });
 /// });
 /// </code>
-/// A saga's <c>Schedule</c>/<c>Unschedule</c> then work unchanged. Outside a consumer, <c>x.AddMessageScheduler(new
+/// A saga's <c>Schedule</c>/<c>Unschedule</c> then work unchanged. The queue is bound to nothing but its own exchange:
+/// schedule commands must be sent to its address, never published (a published one reaches no queue of this service). Outside a consumer, <c>x.AddMessageScheduler(new
 /// Uri("queue:report-scheduler"))</c> registers an <c>IMessageScheduler</c> that sends to the same queue.
 /// </summary>
 public static class DurableSchedulerRegistrationExtensions
@@ -33,15 +34,9 @@ public static class DurableSchedulerRegistrationExtensions
 
         var options = new DurableSchedulerOptions();
         configure?.Invoke(options);
+        options.RetryPolicy.Validated(nameof(DurableSchedulerOptions) + ".");
 
-        configurator.AddOptions<DurableSchedulerOptions>().Configure(o =>
-        {
-            o.QueueName = options.QueueName;
-            o.PollInterval = options.PollInterval;
-            o.BatchSize = options.BatchSize;
-            o.CancellationRetention = options.CancellationRetention;
-            o.RunDispatcher = options.RunDispatcher;
-        });
+        configurator.AddOptions<DurableSchedulerOptions>().Configure(o => configure?.Invoke(o));
         configurator.TryAddSingleton(TimeProvider.System);
         configurator.TryAddSingleton<SchedulerWakeup>();
         configurator.TryAddSingleton<ScheduledMessageStore>();
@@ -51,7 +46,15 @@ public static class DurableSchedulerRegistrationExtensions
         configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<ScheduledMessageDispatcher>());
 
         configurator.AddConsumer<DurableScheduleConsumer>()
-            .Endpoint(endpoint => endpoint.Name = options.QueueName);
+            .Endpoint(endpoint =>
+            {
+                endpoint.Name = options.QueueName;
+                // Only this service's own schedule commands, sent straight to this queue (UseMessageScheduler with its
+                // address). With the consume topology on, MassTransit binds the queue to the broker-wide
+                // MassTransit.Scheduling:ScheduleMessage and CancelScheduledMessage exchanges, and every other
+                // application's schedule commands land here too.
+                endpoint.ConfigureConsumeTopology = false;
+            });
         return configurator;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportSaga.Persistence.Mapping;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Telemetry;
 
@@ -15,16 +16,28 @@ namespace ReportSaga.Persistence.Scheduling;
 /// sends that row again later (at least once): it keeps its message id, so an inbox drops the repeat, and the saga
 /// drops a wake-up whose token it no longer holds.
 /// </summary>
+/// <remarks>
+/// A row that cannot be sent (a destination the broker refuses) does not hold up the rows behind it: its failure is
+/// counted on the row, which waits before its next attempt (<see cref="DurableSchedulerOptions.RetryDelay"/>,
+/// doubling up to <see cref="DurableSchedulerOptions.MaxRetryDelay"/>), and at
+/// <see cref="DurableSchedulerOptions.ParkAfterAttempts"/> it is parked: kept in the table, logged at Error and
+/// counted in <c>reportsaga.scheduler.parked</c>. A broker outage counts against no row (see <see cref="SendRetryPolicy"/>).
+/// </remarks>
 internal sealed class ScheduledMessageDispatcher(
     IReportSagaDbContextFactory factory,
-    IBus bus,
+    IBusControl bus,
     TimeProvider time,
     IOptions<DurableSchedulerOptions> options,
     SchedulerWakeup wakeup,
     PersistenceTelemetry telemetry,
     ILogger<ScheduledMessageDispatcher> logger) : BackgroundService
 {
+    private const string LockDueSql =
+        "SELECT * FROM scheduled_message WHERE " + ScheduledMessageMap.ToSendFilter + " AND next_attempt_at <= {0} " +
+        "ORDER BY next_attempt_at LIMIT {1} FOR UPDATE SKIP LOCKED";
+
     private readonly DurableSchedulerOptions _options = options.Value;
+    private readonly SendRetryPolicy _retry = options.Value.RetryPolicy;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -59,50 +72,61 @@ internal sealed class ScheduledMessageDispatcher(
         }
     }
 
-    /// <summary>Sends everything due now, updates the backlog gauge, and says how long to sleep.</summary>
+    /// <summary>Sends everything due now, updates the gauges, and says how long to sleep.</summary>
     internal async Task<TimeSpan> RunPassAsync(CancellationToken cancellationToken)
     {
-        while (await DispatchBatchAsync(cancellationToken) >= _options.BatchSize)
-        {
-        }
+        DispatchResult batch;
+        do
+            batch = await DispatchBatchAsync(cancellationToken);
+        while (batch.MoreMayBeDue && !batch.BrokerAway);
 
         await using var db = factory.CreateDbContext();
         var now = time.GetUtcNow().UtcDateTime;
         await db.ScheduledMessages.Where(x => x.Cancelled && x.DueTime <= now).ExecuteDeleteAsync(cancellationToken);
         await MeasureBacklogAsync(cancellationToken);
 
-        var next = await db.ScheduledMessages.Where(x => !x.Cancelled).OrderBy(x => x.DueTime)
-            .Select(x => (DateTime?)x.DueTime).FirstOrDefaultAsync(cancellationToken);
+        // A failure left uncounted (the broker away) leaves its row due: wait a poll interval rather than spin on it.
+        if (batch.BrokerAway)
+            return _options.PollInterval;
+
+        var next = await db.ScheduledMessages.Where(x => !x.Cancelled && x.ParkedAt == null).OrderBy(x => x.NextAttemptAt)
+            .Select(x => (DateTime?)x.NextAttemptAt).FirstOrDefaultAsync(cancellationToken);
         var untilNext = next is null ? _options.PollInterval : next.Value - time.GetUtcNow().UtcDateTime;
         return untilNext < _options.PollInterval ? untilNext : _options.PollInterval;
     }
 
-    /// <summary>Counts the rows past their due time that are not sent yet, for the backlog gauge.</summary>
+    /// <summary>
+    /// Counts the rows past their due time that are not sent yet (parked ones aside) for the backlog gauge, and the
+    /// parked rows for theirs; returns the backlog.
+    /// </summary>
     internal async Task<long> MeasureBacklogAsync(CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         var now = time.GetUtcNow().UtcDateTime;
-        var backlog = await db.ScheduledMessages.LongCountAsync(x => !x.Cancelled && x.DueTime <= now, cancellationToken);
+        var backlog = await db.ScheduledMessages.LongCountAsync(x => !x.Cancelled && x.ParkedAt == null && x.DueTime <= now, cancellationToken);
+        var parked = await db.ScheduledMessages.LongCountAsync(x => x.ParkedAt != null, cancellationToken);
         telemetry.SetSchedulerBacklog(backlog);
+        telemetry.SetSchedulerParked(parked);
         return backlog;
     }
 
-    /// <summary>Locks, sends and deletes up to one batch of due rows in one transaction; returns how many went out.</summary>
-    internal async Task<int> DispatchBatchAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Locks, sends and deletes up to one batch of due rows in one transaction; a row that fails is counted, backs
+    /// off or is parked, and the batch goes on with the next.
+    /// </summary>
+    internal async Task<DispatchResult> DispatchBatchAsync(CancellationToken cancellationToken)
     {
         await using var db = factory.CreateDbContext();
         return await TransactionRunner.RunAsync(db, async () =>
         {
             var now = time.GetUtcNow().UtcDateTime;
             var due = db.Provider == StorageProvider.Postgres
-                ? await db.ScheduledMessages.FromSqlRaw(
-                        "SELECT * FROM scheduled_message WHERE NOT cancelled AND due_time <= {0} ORDER BY due_time LIMIT {1} FOR UPDATE SKIP LOCKED",
-                        now, _options.BatchSize)
-                    .AsTracking().ToListAsync(cancellationToken)
-                : await db.ScheduledMessages.Where(x => !x.Cancelled && x.DueTime <= now)
-                    .OrderBy(x => x.DueTime).Take(_options.BatchSize).AsTracking().ToListAsync(cancellationToken);
+                ? await db.ScheduledMessages.FromSqlRaw(LockDueSql, now, _options.BatchSize).AsTracking().ToListAsync(cancellationToken)
+                : await db.ScheduledMessages.Where(x => !x.Cancelled && x.ParkedAt == null && x.NextAttemptAt <= now)
+                    .OrderBy(x => x.NextAttemptAt).Take(_options.BatchSize).AsTracking().ToListAsync(cancellationToken);
 
-            var sent = 0;
+            var result = new DispatchResult(Taken: due.Count, Full: due.Count >= _options.BatchSize);
+            var failedInARow = 0;
             foreach (var row in due)
             {
                 try
@@ -111,19 +135,58 @@ internal sealed class ScheduledMessageDispatcher(
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
-                    // Keep what went out (deleted below); this row and the rest stay for the next pass.
-                    logger.LogWarning(exception, "Could not send scheduled message {TokenId} to {Destination}", row.TokenId, row.Destination);
-                    break;
+                    if (SendRetryPolicy.CountsAgainstRow(bus, result.Sent > 0))
+                        result = CountFailure(row, exception)
+                            ? result with { Parked = result.Parked + 1 }
+                            : result with { Failed = result.Failed + 1 };
+                    else
+                    {
+                        logger.LogWarning(exception, "Could not send scheduled message {TokenId} to {Destination}; the bus is " +
+                            "reconnecting, so the attempt counts against no message", row.TokenId, row.Destination);
+                        result = result with { BrokerAway = true };
+                    }
+
+                    // Several failures in a row with nothing going out: the broker is likely away; stop this batch
+                    // (its rows stay locked only as long as the transaction) and leave the rest for the next pass.
+                    if (++failedInARow >= SendRetryPolicy.ConsecutiveFailuresBeforeStop && result.Sent == 0)
+                    {
+                        result = result with { Stopped = true };
+                        break;
+                    }
+                    continue;
                 }
 
+                failedInARow = 0;
                 telemetry.RecordSchedulerLag(time.GetUtcNow().UtcDateTime - row.DueTime);
                 db.ScheduledMessages.Remove(row);
-                sent++;
+                result = result with { Sent = result.Sent + 1 };
             }
 
             await db.SaveChangesAsync(cancellationToken);
-            return sent;
+            return result;
         }, cancellationToken);
+    }
+
+    /// <summary>Counts a failed send on its row: it waits before its next attempt, or is parked (true).</summary>
+    private bool CountFailure(ScheduledMessageRecord row, Exception exception)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        row.FailedAttempts++;
+        row.LastError = SendRetryPolicy.ErrorText(exception);
+        telemetry.RecordSchedulerFailedAttempt();
+
+        if (_retry.ShouldPark(row.FailedAttempts))
+        {
+            row.ParkedAt = now;
+            logger.LogError(exception, "Parked scheduled message {TokenId} to {Destination} after {FailedAttempts} failed sends; it stays " +
+                "in scheduled_message and is not sent again until released (docs/operations.md)", row.TokenId, row.Destination, row.FailedAttempts);
+            return true;
+        }
+
+        row.NextAttemptAt = now + _retry.DelayAfter(row.FailedAttempts);
+        logger.LogWarning(exception, "Could not send scheduled message {TokenId} to {Destination} (failed send {FailedAttempts} of {ParkAfterAttempts}); " +
+            "next attempt at {NextAttemptAt:O}", row.TokenId, row.Destination, row.FailedAttempts, _retry.ParkAfterAttempts, row.NextAttemptAt);
+        return false;
     }
 
     private async Task SendAsync(ScheduledMessageRecord row, CancellationToken cancellationToken)

@@ -15,6 +15,18 @@ public sealed class ScheduledMessageRecord
     /// <summary>When the message is due, UTC.</summary>
     public DateTime DueTime { get; set; }
 
+    /// <summary>When the dispatcher next tries to send it, UTC: the due time, then later after each failed send.</summary>
+    public DateTime NextAttemptAt { get; set; }
+
+    /// <summary>Failed sends so far (counted only while the broker was taking other messages).</summary>
+    public int FailedAttempts { get; set; }
+
+    /// <summary>When the row was parked after too many failed sends, UTC; a parked row is never sent until released.</summary>
+    public DateTime? ParkedAt { get; set; }
+
+    /// <summary>The last failed send's error (exception types and messages, truncated; never the body).</summary>
+    public string? LastError { get; set; }
+
     /// <summary>A tombstone: the token was cancelled (possibly before its schedule arrived); never sent.</summary>
     public bool Cancelled { get; set; }
 

@@ -39,6 +39,11 @@ internal sealed class ScheduledMessageStore(TimeProvider time, IOptions<DurableS
 
         row.MessageId = sent.MessageId ?? NewId.NextGuid();
         row.DueTime = DateTime.SpecifyKind(message.ScheduledTime.Kind == DateTimeKind.Local ? message.ScheduledTime.ToUniversalTime() : message.ScheduledTime, DateTimeKind.Utc);
+        // A replaced schedule starts afresh, parked or not.
+        row.NextAttemptAt = row.DueTime;
+        row.FailedAttempts = 0;
+        row.ParkedAt = null;
+        row.LastError = null;
         row.Destination = message.Destination.ToString();
         row.ContentType = sent.ContentType ?? SystemTextJsonMessageSerializer.JsonContentType.ToString();
         row.MessageType = string.Join(";", message.PayloadType);
@@ -72,6 +77,11 @@ internal sealed class ScheduledMessageStore(TimeProvider time, IOptions<DurableS
         // A tombstone: kept until the retention passes, then removed by the dispatcher.
         row.Cancelled = true;
         row.DueTime = now + _options.CancellationRetention;
+        row.NextAttemptAt = row.DueTime;
+        // A parked row its owner cancels needs no operator any more.
+        row.ParkedAt = null;
+        row.FailedAttempts = 0;
+        row.LastError = null;
         row.Body = "";
         row.Headers = null;
     }

@@ -17,7 +17,17 @@ internal static class BoundedSend
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(limit);
-        var endpoint = await bus.GetSendEndpoint(destination).WaitAsync(limit, cancellationToken);
-        await endpoint.Send(new SerializedMessageBody(), pipe, timeout.Token).WaitAsync(limit, cancellationToken);
+        try
+        {
+            var endpoint = await bus.GetSendEndpoint(destination).WaitAsync(limit, cancellationToken);
+            await endpoint.Send(new SerializedMessageBody(), pipe, timeout.Token).WaitAsync(limit, cancellationToken);
+        }
+        catch (Exception exception) when ((exception is OperationCanceledException or TimeoutException) && !cancellationToken.IsCancellationRequested)
+        {
+            // Said plainly for the log and the row's last error: "A task was canceled" tells an operator nothing.
+            throw new TimeoutException(
+                $"The broker did not take the message within {limit.TotalSeconds:0.#} s: it refused the destination (RabbitMQ " +
+                "closes the channel, and MassTransit retries until the limit), or it cannot be reached.", exception);
+        }
     }
 }

@@ -25,6 +25,7 @@ public static class BusRegistration
             throw new OptionsValidationException(Options.DefaultName, typeof(RabbitMqOptions), validation.Failures);
         if (parts.RabbitMq is not null)
             services.AddStuckEndpointWatchdog();
+        var parking = ParkingSettings.Read(configuration);
 
         services.AddMassTransit(x =>
         {
@@ -34,14 +35,18 @@ public static class BusRegistration
             x.AddReportSaga(report => report.EfCoreRepository());
             // Scheduled polls and deadlines live in the database, not in a broker plugin or in memory, so they
             // survive restarts and fire once across instances.
-            x.AddDurableMessageScheduler();
+            x.AddDurableMessageScheduler(parking.ApplyTo);
             configureBus?.Invoke(x);
 
             // The transactional outbox and inbox: what a consumer or the saga publishes, sends or schedules is stored
             // with its state change and delivered after the commit; a redelivered message is not consumed twice.
             // Retry sits outside it, so a failed attempt's messages are discarded and concurrency conflicts on the
             // saga store are retried against fresh state.
-            x.AddReportSagaOutbox(o => o.ApplyToAllEndpoints = false);
+            x.AddReportSagaOutbox(o =>
+            {
+                o.ApplyToAllEndpoints = false;
+                parking.ApplyTo(o);
+            });
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
                 endpoint.UseReportSagaMessageRetry();

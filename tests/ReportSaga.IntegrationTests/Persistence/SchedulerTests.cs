@@ -67,7 +67,7 @@ public sealed class When_two_scheduler_dispatchers_share_one_postgres_database(I
     {
         var total = 0;
         int sent;
-        while ((sent = await dispatcher.DispatchBatchAsync(CancellationToken.None)) > 0)
+        while ((sent = (await dispatcher.DispatchBatchAsync(CancellationToken.None)).Sent) > 0)
             total += sent;
         return total;
     }

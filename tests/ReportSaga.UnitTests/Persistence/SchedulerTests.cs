@@ -72,12 +72,12 @@ public sealed class When_a_message_is_scheduled_durably : IAsyncLifetime
         Assert.Equal(due, row!.DueTime);
 
         _time.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
-        Assert.Equal(0, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(0, (await Dispatcher.DispatchBatchAsync(CancellationToken.None)).Sent);
 
         _time.Advance(TimeSpan.FromSeconds(1));
         int sent;
         using (SpanRecorder.TestSource.StartActivity("an unrelated poll span"))
-            sent = await Dispatcher.DispatchBatchAsync(CancellationToken.None);
+            sent = (await Dispatcher.DispatchBatchAsync(CancellationToken.None)).Sent;
 
         Assert.Equal(1, sent);
         var ping = Assert.Single(await Pings.WaitForAsync(pingId));
@@ -100,7 +100,7 @@ public sealed class When_a_message_is_scheduled_durably : IAsyncLifetime
         await Eventually.Until(() => RowAsync(scheduled.TokenId), r => r?.Cancelled == true);
 
         _time.Advance(TimeSpan.FromMinutes(5));
-        Assert.Equal(0, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(0, (await Dispatcher.DispatchBatchAsync(CancellationToken.None)).Sent);
         Assert.False(await _host.Harness.Consumed.Any<ScheduledPing>(x => x.Context.Message.PingId == pingId));
 
         // The tombstone is kept for the retention period, then removed.
@@ -129,7 +129,7 @@ public sealed class When_a_message_is_scheduled_durably : IAsyncLifetime
         Assert.True(await _host.Harness.Consumed.Any<ScheduleMessage>(x => x.Context.Message.CorrelationId == token));
 
         _time.Advance(TimeSpan.FromMinutes(1));
-        Assert.Equal(0, await Dispatcher.DispatchBatchAsync(CancellationToken.None));
+        Assert.Equal(0, (await Dispatcher.DispatchBatchAsync(CancellationToken.None)).Sent);
         Assert.True((await RowAsync(token))!.Cancelled);
     }
 

@@ -10,6 +10,8 @@ public sealed class When_a_setting_is_wrong
     [InlineData("Submission__MaxInFlight", "0", "Submission__MaxInFlight")]
     [InlineData("Requests__MaxBodyBytes", "512", "Requests__MaxBodyBytes")]
     [InlineData("RabbitMq__StuckEndpointLimit", "00:00:10", "RabbitMq__StuckEndpointLimit")]
+    [InlineData("Scheduler__ParkAfterAttempts", "0", "Scheduler__ParkAfterAttempts")]
+    [InlineData("Outbox__RetryDelay", "soon", "Outbox__RetryDelay")]
     [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
     [InlineData("BatchApi__BaseUrl", "https://api.example.test", "BatchApi__ApiKey")]
     [InlineData("ConnectionStrings__Postgres", "Host=db;Password=hunter2-secret;Frobnicate=1", "ConnectionStrings__Postgres")]

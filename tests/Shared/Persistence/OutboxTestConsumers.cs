@@ -119,3 +119,15 @@ public sealed class ScheduleTestPingConsumer : IConsumer<ScheduleTestPing>
             throw new InvalidOperationException("the consumer failed after scheduling");
     }
 }
+
+/// <summary>Asks for a <see cref="TestOrderPlaced"/> to be sent to <paramref name="Destination"/> (one the broker may refuse).</summary>
+public sealed record RelayTestOrder(Guid OrderId, Uri Destination);
+
+public sealed class RelayTestOrderConsumer : IConsumer<RelayTestOrder>
+{
+    public async Task Consume(ConsumeContext<RelayTestOrder> context)
+    {
+        var endpoint = await context.GetSendEndpoint(context.Message.Destination);
+        await endpoint.Send(new TestOrderPlaced(context.Message.OrderId, context.MessageId!.Value));
+    }
+}

@@ -17,8 +17,8 @@ public sealed class PingLog
 
     public void Add(ReceivedPing ping) => _received.Enqueue(ping);
 
-    public Task<List<ReceivedPing>> WaitForAsync(Guid pingId, int count = 1) =>
-        Eventually.Until(() => Task.FromResult(_received.Where(x => x.PingId == pingId).ToList()), l => l.Count >= count);
+    public Task<List<ReceivedPing>> WaitForAsync(Guid pingId, int count = 1, TimeSpan? limit = null) =>
+        Eventually.Until(() => Task.FromResult(_received.Where(x => x.PingId == pingId).ToList()), l => l.Count >= count, limit);
 }
 
 public sealed class PingConsumer(PingLog log) : IConsumer<ScheduledPing>

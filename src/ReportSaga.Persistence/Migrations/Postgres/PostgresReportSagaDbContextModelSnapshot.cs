@@ -166,6 +166,15 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("expiration_time");
 
+                    b.Property<int>("FailedDeliveries")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_deliveries");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_delivery_error");
+
                     b.Property<long?>("LastSequenceNumber")
                         .HasColumnType("bigint")
                         .HasColumnName("last_sequence_number");
@@ -178,6 +187,14 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("message_id");
 
+                    b.Property<DateTime?>("NextDeliveryAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_delivery_at");
+
+                    b.Property<DateTime?>("Parked")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked");
+
                     b.Property<int>("ReceiveCount")
                         .HasColumnType("integer")
                         .HasColumnName("receive_count");
@@ -188,9 +205,15 @@ namespace ReportSaga.Persistence.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Consumed");
+                    b.HasIndex("Consumed")
+                        .HasDatabaseName("IX_inbox_state_to_deliver")
+                        .HasFilter("consumed IS NOT NULL AND delivered IS NULL AND parked IS NULL");
 
                     b.HasIndex("Delivered");
+
+                    b.HasIndex("Parked")
+                        .HasDatabaseName("IX_inbox_state_parked")
+                        .HasFilter("parked IS NOT NULL");
 
                     b.HasIndex("MessageId", "ConsumerId")
                         .IsUnique();
@@ -342,6 +365,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("due_time");
 
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("failed_attempts");
+
                     b.Property<string>("FaultAddress")
                         .HasMaxLength(1024)
                         .HasColumnType("character varying(1024)")
@@ -355,6 +382,11 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("uuid")
                         .HasColumnName("initiator_id");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("last_error");
+
                     b.Property<Guid>("MessageId")
                         .HasColumnType("uuid")
                         .HasColumnName("message_id");
@@ -363,6 +395,14 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("text")
                         .HasColumnName("message_type");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("parked_at");
 
                     b.Property<Guid?>("RequestId")
                         .HasColumnType("uuid")
@@ -386,6 +426,14 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.HasKey("TokenId");
 
                     b.HasIndex("DueTime");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("IX_scheduled_message_to_send")
+                        .HasFilter("NOT cancelled AND parked_at IS NULL");
+
+                    b.HasIndex("ParkedAt")
+                        .HasDatabaseName("IX_scheduled_message_parked")
+                        .HasFilter("parked_at IS NOT NULL");
 
                     b.ToTable("scheduled_message", (string)null);
                 });

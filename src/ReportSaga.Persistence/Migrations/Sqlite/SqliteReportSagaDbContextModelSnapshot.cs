@@ -159,6 +159,15 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("expiration_time");
 
+                    b.Property<int>("FailedDeliveries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_deliveries");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_delivery_error");
+
                     b.Property<long?>("LastSequenceNumber")
                         .HasColumnType("INTEGER")
                         .HasColumnName("last_sequence_number");
@@ -171,6 +180,14 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("message_id");
 
+                    b.Property<DateTime?>("NextDeliveryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_delivery_at");
+
+                    b.Property<DateTime?>("Parked")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parked");
+
                     b.Property<int>("ReceiveCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("receive_count");
@@ -181,9 +198,15 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("Consumed");
+                    b.HasIndex("Consumed")
+                        .HasDatabaseName("IX_inbox_state_to_deliver")
+                        .HasFilter("consumed IS NOT NULL AND delivered IS NULL AND parked IS NULL");
 
                     b.HasIndex("Delivered");
+
+                    b.HasIndex("Parked")
+                        .HasDatabaseName("IX_inbox_state_parked")
+                        .HasFilter("parked IS NOT NULL");
 
                     b.HasIndex("MessageId", "ConsumerId")
                         .IsUnique();
@@ -333,6 +356,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("due_time");
 
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_attempts");
+
                     b.Property<string>("FaultAddress")
                         .HasMaxLength(1024)
                         .HasColumnType("TEXT")
@@ -346,6 +373,11 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("initiator_id");
 
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
                     b.Property<Guid>("MessageId")
                         .HasColumnType("TEXT")
                         .HasColumnName("message_id");
@@ -354,6 +386,14 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .IsRequired()
                         .HasColumnType("TEXT")
                         .HasColumnName("message_type");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parked_at");
 
                     b.Property<Guid?>("RequestId")
                         .HasColumnType("TEXT")
@@ -377,6 +417,14 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.HasKey("TokenId");
 
                     b.HasIndex("DueTime");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("IX_scheduled_message_to_send")
+                        .HasFilter("NOT cancelled AND parked_at IS NULL");
+
+                    b.HasIndex("ParkedAt")
+                        .HasDatabaseName("IX_scheduled_message_parked")
+                        .HasFilter("parked_at IS NOT NULL");
 
                     b.ToTable("scheduled_message", (string)null);
                 });
