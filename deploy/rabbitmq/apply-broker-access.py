@@ -175,6 +175,15 @@ class ManagementApi:
     def put(self, path, body):
         self._request("PUT", path, body)
 
+    def exists(self, path):
+        try:
+            self._request("GET", path)
+            return True
+        except BrokerError as error:
+            if getattr(error, "status", None) == 404:
+                return False
+            raise
+
     def _request(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode("utf-8")
         request = urllib.request.Request(self._base + path, data=data, method=method, headers=self._headers)
@@ -215,7 +224,9 @@ def apply(vhost, users):
     api = ManagementApi(settings["RABBITMQ_MANAGEMENT_URL"], settings["RABBITMQ_MANAGEMENT_USER"],
                         settings["RABBITMQ_MANAGEMENT_PASSWORD"], wait_seconds)
     api.wait_until_up()
-    api.put(f"vhosts/{quote(vhost)}", {"description": "ReportSaga"})
+    # Created when missing only: on a broker run by others, an existing virtual host keeps its own settings.
+    if not api.exists(f"vhosts/{quote(vhost)}"):
+        api.put(f"vhosts/{quote(vhost)}", {"description": "ReportSaga"})
     for user in users:
         api.put(f"users/{quote(user['user'])}", {"password": passwords[user["user"]], "tags": user["tags"]})
         api.put(f"permissions/{quote(vhost)}/{quote(user['user'])}", user["permissions"])
