@@ -5,8 +5,9 @@ public sealed class KubernetesManifestTests
 {
     private static readonly string Base = RepositoryRoot.File("deploy", "k8s");
 
-    private static readonly IReadOnlyList<Yaml.Map> Resources = Yaml.Load(Path.Combine(Base, "kustomization.yaml"))
-        .ListAt("resources").SelectMany(file => Yaml.LoadAll(Path.Combine(Base, (string)file!))).ToList();
+    private static readonly Kustomization Main = Kustomization.Load("deploy/k8s");
+
+    private static readonly IReadOnlyList<Yaml.Map> Resources = Main.Resources;
 
     private static readonly Yaml.Map Deployment = Single("Deployment", "report-saga");
     private static readonly Yaml.Map PodSpec = Deployment.Path("spec.template.spec");
@@ -17,11 +18,13 @@ public sealed class KubernetesManifestTests
         var data = new TheoryData<string>();
         foreach (var folder in new[] { "k8s", "k8s-staging" })
         {
-            foreach (var file in Directory.GetFiles(RepositoryRoot.File("deploy", folder), "*.yaml").Order())
+            foreach (var file in Directory.GetFiles(RepositoryRoot.File("deploy", folder), "*.yaml", SearchOption.AllDirectories).Order())
             {
                 data.Add(Path.GetRelativePath(RepositoryRoot.Path, file));
             }
         }
+
+        data.Add(Path.Combine("deploy", "rabbitmq", "kustomization.yaml"));
 
         return data;
     }
@@ -107,14 +110,14 @@ public sealed class KubernetesManifestTests
     [Fact]
     public void Connection_strings_and_the_api_key_come_from_the_secret_whose_example_names_the_same_keys()
     {
-        var example = Yaml.Load(Path.Combine(Base, "secret.example.yaml"));
+        var examples = ExampleSecrets.Load();
         var env = Container.MapsAt("env").ToDictionary(e => e.StringAt("name"));
 
         foreach (var setting in ContractSettings.Secrets)
         {
             var reference = env[setting].Path("valueFrom.secretKeyRef");
-            Assert.Equal(example.MapAt("metadata").StringAt("name"), reference.StringAt("name"));
-            Assert.True(example.MapAt("stringData").Has(reference.StringAt("key")), $"the example Secret lacks {reference.StringAt("key")}");
+            Assert.Equal(ExampleSecrets.Service, reference.StringAt("name"));
+            Assert.True(examples[ExampleSecrets.Service].Has(reference.StringAt("key")), $"the example Secret lacks {reference.StringAt("key")}");
         }
 
         var configMap = Single("ConfigMap", ConfigMapName()).MapAt("data");
@@ -151,6 +154,5 @@ public sealed class KubernetesManifestTests
     private static string ConfigMapName() =>
         Assert.Single(Container.MapsAt("envFrom")).MapAt("configMapRef").StringAt("name");
 
-    private static Yaml.Map Single(string kind, string name) =>
-        Assert.Single(Resources, r => r.StringAt("kind") == kind && r.MapAt("metadata").StringAt("name") == name);
+    private static Yaml.Map Single(string kind, string name) => Main.Single(kind, name);
 }
