@@ -13,11 +13,14 @@ namespace ReportSaga.IntegrationTests.EndToEnd;
 /// pool has 10 connections. While the calls are in flight, <c>pg_stat_activity</c> is sampled four times a second.
 /// </summary>
 /// <remarks>
-/// A transaction held across a call would sit <c>idle in transaction</c> for about the call's 10 s. The assertion
-/// allows any transaction up to 5 s, which no short transaction of the service comes near even on a starved machine,
-/// so it cannot fail for a slow moment and cannot pass with a transaction held across a call. Before this was built,
-/// each consume ran inside its transaction: 40 calls in flight needed 40 connections, and the pool of 10 made the
-/// rest wait.
+/// A transaction held open across a call waits idle in it, on the service, for the whole call: 10 s here. So the
+/// assertion is on how long any session has been idle in an open transaction since its last statement: never as long
+/// as 8 s. That is far from "a short moment" on purpose: on this 2-core machine, shared at a load average near 50,
+/// the service's short transactions were seen idle for up to 4.2 s between two statements (starved of CPU after
+/// locking a saga row), and a limit that such a stall can reach would make the test fail for the machine's sake.
+/// The longest idle time seen is printed. With the Batch API consumers run inside their transactions as before, the
+/// same test took 217 s instead of about 76, had at most 11 calls in flight (the pool's 10 connections held across
+/// calls), and saw transactions idle for 30 s.
 /// </remarks>
 [Collection(EndToEndCollection.Name)]
 public sealed class When_the_provider_takes_ten_seconds_per_call(InfrastructureFixture infrastructure, ITestOutputHelper output)
@@ -26,7 +29,7 @@ public sealed class When_the_provider_takes_ten_seconds_per_call(InfrastructureF
     private const int ReportCount = 40;
     private const int PoolSize = 10;
     private static readonly TimeSpan CallTime = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan LongestFairTransaction = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan LongestFairIdle = TimeSpan.FromSeconds(8);
 
     private static readonly SimulatorEndpoint[] BatchCalls =
         [SimulatorEndpoint.Validate, SimulatorEndpoint.RequestReport, SimulatorEndpoint.Status, SimulatorEndpoint.Retry];
@@ -45,7 +48,7 @@ public sealed class When_the_provider_takes_ten_seconds_per_call(InfrastructureF
             await scenario.StartServiceAsync("service", settings);
 
             await using var sampler = await DatabaseSessionSampler.StartAsync(infrastructure.PostgresConnectionString,
-                LongestFairTransaction, () => BatchCalls.Sum(scenario.Simulator.State.CallCount));
+                LongestFairIdle, PoolSize, () => BatchCalls.Sum(scenario.Simulator.State.CallCount));
             await scenario.PublishAsync(Enumerable.Range(0, ReportCount).Select(i => Reports.Plain(i, i % 3 == 0)));
             var outcomes = await scenario.AssertEveryReportEndedOnceAsync(TimeSpan.FromMinutes(4));
             var samples = await sampler.StopAsync();
@@ -57,15 +60,17 @@ public sealed class When_the_provider_takes_ten_seconds_per_call(InfrastructureF
             output.WriteLine($"{samples.Count} samples over {samples[^1].At.TotalSeconds:0}s; endings: " +
                              string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}")));
             output.WriteLine($"peak provider calls in flight {peakCallsInFlight}, peak database sessions {peakSessions} " +
-                             $"(pool {PoolSize}), longest idle in transaction {longestIdle.TotalMilliseconds:0} ms");
+                             $"(pool {PoolSize}), longest idle in transaction {longestIdle.TotalMilliseconds:0} ms: {sampler.LongestIdleInTransaction}");
 
             Assert.Equal(ReportCount, outcomes["completed"]);
+            Assert.True(held.Count == 0, "Sessions idle in a transaction for longer than " +
+                                         $"{LongestFairIdle.TotalSeconds}s: " +
+                                         string.Join("; ", held.Select(s => $"at {s.At.TotalSeconds:0.0}s {string.Join(", ", s.IdleInTransaction)}")));
+            var crowded = samples.Where(s => s.Sessions > PoolSize).ToList();
+            Assert.True(crowded.Count == 0, $"More sessions than the pool's {PoolSize}: " +
+                                            string.Join("; ", crowded.Take(3).Select(s => $"at {s.At.TotalSeconds:0.0}s {string.Join(" | ", s.All)}")));
             // The samples saw what they were meant to: many more calls in flight than connections in the pool.
             Assert.True(peakCallsInFlight >= 2 * PoolSize, $"Only {peakCallsInFlight} provider calls were ever in flight at once.");
-            Assert.True(held.Count == 0, "Sessions idle in a transaction for longer than " +
-                                         $"{LongestFairTransaction.TotalSeconds}s: " +
-                                         string.Join("; ", held.Select(s => $"at {s.At.TotalSeconds:0.0}s {string.Join(", ", s.IdleInTransaction)}")));
-            Assert.InRange(peakSessions, 1, PoolSize);
         }, processingTime: TimeSpan.FromSeconds(2));
 
     /// <summary>Provider calls started by <paramref name="at"/>, from the last sample taken then (zero before the first).</summary>
