@@ -34,15 +34,11 @@ internal sealed partial class EfOutboxContextFactory
         db.ChangeTracker.Clear();
         try
         {
-            var inbox = await FindInboxRowAsync(messageId, consumerId, cancellationToken);
+            var inbox = await FindInboxRowAsync(messageId, consumerId, cancellationToken)
+                ?? await InsertInboxRowAsync(context, messageId, consumerId, cancellationToken)
+                ?? await FindInboxRowAsync(messageId, consumerId, cancellationToken);
             if (inbox is null)
-            {
-                await InsertInboxRowAsync(context, messageId, consumerId, cancellationToken);
-                db.ChangeTracker.Clear();
-                inbox = await FindInboxRowAsync(messageId, consumerId, cancellationToken);
-                if (inbox is null)
-                    return Lap.Again;
-            }
+                return Lap.Again;
 
             // Consumed already: the locked way skips it (and counts the receive) in a transaction that calls nothing.
             if (inbox.Consumed.HasValue)
@@ -111,31 +107,39 @@ internal sealed partial class EfOutboxContextFactory
             ? (await db.InboxStates.FromSqlRaw(InboxLockSql, messageId, consumerId).AsNoTracking().ToListAsync(cancellationToken)).SingleOrDefault()
             : await db.InboxStates.AsNoTracking().SingleOrDefaultAsync(x => x.MessageId == messageId && x.ConsumerId == consumerId, cancellationToken);
 
-    /// <summary>First sight, committed at once; a duplicate that inserted it first is fine.</summary>
-    private async Task InsertInboxRowAsync<T>(ConsumeContext<T> context, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+    /// <summary>
+    /// First sight, committed at once: the row, tracked, or null if a duplicate inserted it first (read theirs then).
+    /// </summary>
+    private async Task<InboxState?> InsertInboxRowAsync<T>(ConsumeContext<T> context, Guid messageId, Guid consumerId,
+        CancellationToken cancellationToken)
         where T : class
     {
         if (db.Provider == StorageProvider.Postgres)
         {
-            await InsertInboxRowIfMissingAsync(context, messageId, consumerId, cancellationToken);
-            return;
+            var inserted = await db.InboxStates.FromSqlRaw(InboxInsertIfMissingSql + " RETURNING *",
+                    InboxInsertParameters(context, messageId, consumerId))
+                .AsTracking().ToListAsync(cancellationToken);
+            return inserted.SingleOrDefault();
         }
 
-        db.InboxStates.Add(new InboxState
+        var row = new InboxState
         {
             MessageId = messageId,
             ConsumerId = consumerId,
             LockId = NewId.NextGuid(),
             Received = time.GetUtcNow().UtcDateTime,
             ExpirationTime = context.ExpirationTime?.ToUniversalTime(),
-        });
+        };
+        db.InboxStates.Add(row);
         try
         {
             await TransactionRunner.RunAsync(db, () => db.SaveChangesAsync(cancellationToken), cancellationToken);
+            return row;
         }
         catch (DbUpdateException exception) when (StorageErrors.IsUniqueViolation(exception))
         {
             // One instance, but two deliveries of the message can arrive together.
+            return null;
         }
     }
 }

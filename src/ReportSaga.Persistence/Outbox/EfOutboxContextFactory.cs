@@ -163,17 +163,20 @@ internal sealed partial class EfOutboxContextFactory(
     /// <summary>PostgreSQL: inserts the inbox row unless it exists, without failing (and so without ending the transaction).</summary>
     private Task InsertInboxRowIfMissingAsync<T>(ConsumeContext<T> context, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
         where T : class =>
-        db.Database.ExecuteSqlRawAsync(InboxInsertIfMissingSql,
-        [
-            new NpgsqlParameter("message_id", NpgsqlDbType.Uuid) { Value = messageId },
-            new NpgsqlParameter("consumer_id", NpgsqlDbType.Uuid) { Value = consumerId },
-            new NpgsqlParameter("lock_id", NpgsqlDbType.Uuid) { Value = NewId.NextGuid() },
-            new NpgsqlParameter("received", NpgsqlDbType.TimestampTz) { Value = time.GetUtcNow().UtcDateTime },
-            new NpgsqlParameter("expiration_time", NpgsqlDbType.TimestampTz)
-            {
-                Value = context.ExpirationTime is { } expiration ? expiration.ToUniversalTime() : DBNull.Value,
-            },
-        ], cancellationToken);
+        db.Database.ExecuteSqlRawAsync(InboxInsertIfMissingSql, InboxInsertParameters(context, messageId, consumerId), cancellationToken);
+
+    private NpgsqlParameter[] InboxInsertParameters<T>(ConsumeContext<T> context, Guid messageId, Guid consumerId)
+        where T : class =>
+    [
+        new("message_id", NpgsqlDbType.Uuid) { Value = messageId },
+        new("consumer_id", NpgsqlDbType.Uuid) { Value = consumerId },
+        new("lock_id", NpgsqlDbType.Uuid) { Value = NewId.NextGuid() },
+        new("received", NpgsqlDbType.TimestampTz) { Value = time.GetUtcNow().UtcDateTime },
+        new("expiration_time", NpgsqlDbType.TimestampTz)
+        {
+            Value = context.ExpirationTime is { } expiration ? expiration.ToUniversalTime() : DBNull.Value,
+        },
+    ];
 
     private async Task CommitAsync(IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {
