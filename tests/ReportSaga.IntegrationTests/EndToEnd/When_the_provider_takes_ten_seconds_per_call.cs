@@ -19,7 +19,7 @@ namespace ReportSaga.IntegrationTests.EndToEnd;
 /// the service's short transactions were seen idle for up to 4.2 s between two statements (starved of CPU after
 /// locking a saga row), and a limit that such a stall can reach would make the test fail for the machine's sake.
 /// The longest idle time seen is printed. With the Batch API consumers run inside their transactions as before, the
-/// same test took 217 s instead of about 76, had at most 11 calls in flight (the pool's 10 connections held across
+/// same test took 217 s instead of 38 to 76 s, had at most 11 calls in flight (the pool's 10 connections held across
 /// calls), and saw transactions idle for 30 s.
 /// </remarks>
 [Collection(EndToEndCollection.Name)]
