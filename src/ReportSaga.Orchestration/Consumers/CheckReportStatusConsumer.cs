@@ -8,7 +8,7 @@ using ReportSaga.Orchestration.Telemetry;
 namespace ReportSaga.Orchestration.Consumers;
 
 /// <summary>Calls request-status and tells the saga what the provider said.</summary>
-public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsumer<CheckReportStatus>
+public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsumer<CheckReportStatus>, ICallsOutside
 {
     public async Task Consume(ConsumeContext<CheckReportStatus> context)
     {

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using ReportSaga.BatchApi;
@@ -18,9 +19,20 @@ namespace ReportSaga.Orchestration.Consumers;
 /// <c>submission_uncertain</c> instead of a second, possibly charged, submission.
 /// </summary>
 public sealed class SubmitReportConsumer(
-    IBatchApiClient client, ISubmissionLedger ledger, ISubmissionAuthority authority, ILogger<SubmitReportConsumer> logger)
-    : IConsumer<SubmitReport>
+    IBatchApiClient client,
+    ISubmissionLedger ledger,
+    ISubmissionAuthority authority,
+    IOptions<BatchApiOptions> options,
+    TimeProvider time,
+    ILogger<SubmitReportConsumer> logger)
+    : IConsumer<SubmitReport>, ICallsOutside
 {
+    /// <summary>How often a duplicate looks whether the attempt it waits for has resolved its claim.</summary>
+    private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Beyond the call's own limit: the outcome's ledger write (with its retries) and a slow database.</summary>
+    private static readonly TimeSpan ClaimResolveMargin = TimeSpan.FromSeconds(15);
+
     /// <summary>
     /// Recording an accepted submission waits out a database outage as long as any other storage work does
     /// (<see cref="StorageOutage"/>): losing the record would end a charged report as submission_uncertain.
@@ -50,7 +62,7 @@ public sealed class SubmitReportConsumer(
             return;
         }
 
-        var claim = await ledger.ClaimAsync(requestId, context.CancellationToken);
+        var claim = await ClaimAsync(requestId, context.CancellationToken);
         switch (claim.Status)
         {
             case SubmissionClaimStatus.AlreadySubmitted:
@@ -95,6 +107,27 @@ public sealed class SubmitReportConsumer(
                 await ledger.ReleaseAsync(requestId, CancellationToken.None);
                 await context.AnswerAsync(CallOutcomes.Deferred(command, "request-report", result));
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Claims the submission. A claim another attempt took and never resolved usually means that attempt crashed
+    /// mid-call, but this consumer runs with no transaction or inbox lock held (<see cref="ICallsOutside"/>), so it may
+    /// also be a duplicate delivery of this same command (a redelivery after a lost broker connection) whose first
+    /// attempt is still in its call. Answering "uncertain" at once would then end a report the provider is accepting
+    /// right now: so wait until that attempt resolves its claim, or could no longer be running (its claim is older
+    /// than one submit call's time limit plus a margin).
+    /// </summary>
+    private async Task<SubmissionClaim> ClaimAsync(Guid requestId, CancellationToken cancellationToken)
+    {
+        var liveAttemptLimit = options.Value.AttemptTimeout + ClaimResolveMargin;
+        while (true)
+        {
+            var claim = await ledger.ClaimAsync(requestId, cancellationToken);
+            if (claim is not { Status: SubmissionClaimStatus.Uncertain, UnresolvedSince: { } since }
+                || time.GetUtcNow().UtcDateTime - since >= liveAttemptLimit)
+                return claim;
+            await Task.Delay(ClaimPollInterval, time, cancellationToken);
         }
     }
 

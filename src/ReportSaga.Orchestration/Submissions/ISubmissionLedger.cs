@@ -25,7 +25,12 @@ public interface ISubmissionLedger
 /// <summary>The answer to <see cref="ISubmissionLedger.ClaimAsync"/>.</summary>
 /// <param name="Status">Whether the caller may submit.</param>
 /// <param name="ReportId">The provider's report id when <see cref="SubmissionClaimStatus.AlreadySubmitted"/>.</param>
-public sealed record SubmissionClaim(SubmissionClaimStatus Status, string? ReportId = null);
+/// <param name="UnresolvedSince">
+/// When <see cref="SubmissionClaimStatus.Uncertain"/> because an earlier attempt claimed it and has recorded no outcome
+/// (rather than one whose outcome is known to be unknown): when that claim was taken, UTC. That attempt may have
+/// crashed, or may still be in its call (a duplicate delivery of the same command).
+/// </param>
+public sealed record SubmissionClaim(SubmissionClaimStatus Status, string? ReportId = null, DateTime? UnresolvedSince = null);
 
 /// <summary>What an earlier attempt left behind.</summary>
 public enum SubmissionClaimStatus

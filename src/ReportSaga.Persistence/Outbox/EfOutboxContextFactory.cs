@@ -2,27 +2,37 @@ using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Persistence.Outbox;
 
 /// <summary>
-/// Core MassTransit's outbox engine on <see cref="ReportSagaDbContext"/>. Each consumed message runs as two short
-/// transactions: (1) insert the inbox row for (message id, consumer); (2) lock it, consume (core's
-/// <c>OutboxMessagePipe</c> runs the consumer), and commit the state changes, the outgoing messages and "consumed"
-/// together. The consume then ends and its messages are handed to the <see cref="OutboxDeliveryService"/>, which sends
-/// them off the consumer's path (core would send them in the consume itself; with RabbitMQ.Client 7 a consume that
-/// waits on the broker can keep the receive endpoint from ever reconnecting). A redelivered message that finds its
-/// row consumed skips the consumer and is only handed over again if still undelivered. The lock is real: PostgreSQL
-/// <c>SELECT … FOR UPDATE</c> under READ COMMITTED (a duplicate waits, then sees "consumed"); SQLite, one instance
-/// only, an in-process lock per inbox key, with the consumer's saves collected and written in one short transaction.
+/// Core MassTransit's outbox engine on <see cref="ReportSagaDbContext"/>. A consumed message's state changes, outgoing
+/// messages and "consumed" commit together; the consume then ends and its messages are handed to the
+/// <see cref="OutboxDeliveryService"/>, which sends them off the consumer's path (core would send them in the consume
+/// itself; with RabbitMQ.Client 7 a consume that waits on the broker can keep the receive endpoint from ever
+/// reconnecting). A redelivered message that finds its inbox row consumed skips the consumer and is only handed over
+/// again if still undelivered. Two ways to run the consumer:
+/// <list type="bullet">
+/// <item>Inside the lock (sagas and most consumers): PostgreSQL, one READ COMMITTED transaction that inserts the
+/// inbox row for (message id, consumer) if missing, locks it (<c>SELECT … FOR UPDATE</c>: a duplicate waits, then sees
+/// "consumed"), runs the consumer (core's <c>OutboxMessagePipe</c>) and commits. SQLite, one instance only: an
+/// in-process lock per inbox key, with the consumer's saves collected and written in one short transaction.</item>
+/// <item>Outside any transaction (the consumers <see cref="ReportSagaOutboxOptions.ConsumesOutsideTransaction"/>
+/// chooses, which call other services): see <c>EfOutboxContextFactory.OutsideTransaction.cs</c>.</item>
+/// </list>
 /// </summary>
-internal sealed class EfOutboxContextFactory(
+internal sealed partial class EfOutboxContextFactory(
     ReportSagaDbContext db,
     IServiceProvider provider,
     IOptions<ReportSagaOutboxOptions> options,
     OutboxDeliveryService deliveries,
+    OutsideTransactionConsumers outsideTransaction,
+    ILogger<EfOutboxContextFactory> logger,
     TimeProvider time) : IOutboxContextFactory<ReportSagaDbContext>
 {
     private enum Lap
@@ -35,15 +45,23 @@ internal sealed class EfOutboxContextFactory(
     private const string InboxLockSql =
         "SELECT * FROM inbox_state WHERE message_id = {0} AND consumer_id = {1} FOR UPDATE";
 
+    private const string InboxInsertIfMissingSql =
+        "INSERT INTO inbox_state (message_id, consumer_id, lock_id, received, receive_count, expiration_time) " +
+        "VALUES (@message_id, @consumer_id, @lock_id, @received, 0, @expiration_time) " +
+        "ON CONFLICT (message_id, consumer_id) DO NOTHING";
+
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? IdFromBody(context.ReceiveContext);
         var started = time.GetTimestamp();
 
+        var outside = outsideTransaction.Contains(consumeOptions.ConsumerType);
         var lap = Lap.Again;
         while (lap == Lap.Again)
-            lap = await ExecuteAsync(context, consumeOptions, next, messageId, started);
+            lap = outside
+                ? await ConsumeOutsideTransactionAsync(context, consumeOptions, next, messageId, started)
+                : await ExecuteAsync(context, consumeOptions, next, messageId, started);
 
         // After the locks are released, so the worker can take the row at once.
         if (lap == Lap.DoneDeliveryPending)
@@ -69,7 +87,14 @@ internal sealed class EfOutboxContextFactory(
                 db.DeferSaves = true;
             }
             else
+            {
                 transaction = await db.Database.BeginTransactionAsync(TransactionRunner.IsolationFor(db), cancellationToken);
+                // First sight and the lock in one transaction. Under READ COMMITTED this is safe: a concurrent
+                // duplicate's insert of the same key waits for ours to commit or roll back and then does nothing, and
+                // the locking read below is a new statement, so it sees whichever row was committed (and waits for its
+                // lock). It saves a transaction and a round trip per message over committing the insert first.
+                await InsertInboxRowIfMissingAsync(context, messageId, consumeOptions.ConsumerId, cancellationToken);
+            }
 
             var inbox = sqlite
                 ? await db.InboxStates.AsTracking()
@@ -77,9 +102,15 @@ internal sealed class EfOutboxContextFactory(
                 : (await db.InboxStates.FromSqlRaw(InboxLockSql, messageId, consumeOptions.ConsumerId).AsTracking()
                     .ToListAsync(cancellationToken)).SingleOrDefault();
 
+            if (inbox is null && !sqlite)
+            {
+                // Removed between the insert and the lock (the cleanup takes rows delivered long ago): start again.
+                return Lap.Again;
+            }
+
             if (inbox is null)
             {
-                // First sight: record it and commit at once, so a concurrent duplicate collides on the unique key.
+                // SQLite, first sight: record it and commit at once.
                 db.InboxStates.Add(new InboxState
                 {
                     MessageId = messageId,
@@ -128,6 +159,24 @@ internal sealed class EfOutboxContextFactory(
                 await transaction.DisposeAsync();
         }
     }
+
+    /// <summary>PostgreSQL: inserts the inbox row unless it exists, without failing (and so without ending the transaction).</summary>
+    private Task InsertInboxRowIfMissingAsync<T>(ConsumeContext<T> context, Guid messageId, Guid consumerId, CancellationToken cancellationToken)
+        where T : class =>
+        db.Database.ExecuteSqlRawAsync(InboxInsertIfMissingSql, InboxInsertParameters(context, messageId, consumerId), cancellationToken);
+
+    private NpgsqlParameter[] InboxInsertParameters<T>(ConsumeContext<T> context, Guid messageId, Guid consumerId)
+        where T : class =>
+    [
+        new("message_id", NpgsqlDbType.Uuid) { Value = messageId },
+        new("consumer_id", NpgsqlDbType.Uuid) { Value = consumerId },
+        new("lock_id", NpgsqlDbType.Uuid) { Value = NewId.NextGuid() },
+        new("received", NpgsqlDbType.TimestampTz) { Value = time.GetUtcNow().UtcDateTime },
+        new("expiration_time", NpgsqlDbType.TimestampTz)
+        {
+            Value = context.ExpirationTime is { } expiration ? expiration.ToUniversalTime() : DBNull.Value,
+        },
+    ];
 
     private async Task CommitAsync(IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {

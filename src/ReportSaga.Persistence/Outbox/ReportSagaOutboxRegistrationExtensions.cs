@@ -4,6 +4,7 @@ using MassTransit.Middleware;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Telemetry;
 
@@ -42,6 +43,7 @@ public static class ReportSagaOutboxRegistrationExtensions
         configurator.AddMetrics();
         configurator.TryAddSingleton<PersistenceTelemetry>();
         configurator.TryAddScoped<IOutboxContextFactory<ReportSagaDbContext>, EfOutboxContextFactory>();
+        configurator.TryAddSingleton<OutsideTransactionConsumers>();
         configurator.TryAddSingleton<OutboxDeliveryService>();
         configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<OutboxDeliveryService>());
         configurator.TryAddSingleton<InboxCleanupService>();
@@ -61,6 +63,11 @@ public static class ReportSagaOutboxRegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(configurator);
         ArgumentNullException.ThrowIfNull(context);
+
+        // Connected before core's observer, so a consumer is recorded before its first message can arrive.
+        if (context.GetRequiredService<IOptions<ReportSagaOutboxOptions>>().Value.ConsumesOutsideTransaction is { } outside)
+            configurator.ConnectConsumerConfigurationObserver(
+                new OutsideTransactionConsumerObserver(outside, context.GetRequiredService<OutsideTransactionConsumers>()));
 
         var observer = new OutboxConsumePipeSpecificationObserver<ReportSagaDbContext>(configurator, context);
         configurator.ConnectConsumerConfigurationObserver(observer);

@@ -25,25 +25,30 @@ public sealed class EfSubmissionLedger : ISubmissionLedger
     public async Task<SubmissionClaim> ClaimAsync(Guid requestId, CancellationToken cancellationToken = default)
     {
         // Bounded: each lap either wins or observes a state other than Released, which only a Release can undo.
+        // The read comes first: a first claim then costs a read and an insert, and one that finds the row (a
+        // redelivery, a duplicate waiting for a live attempt) a read only, with no failed insert.
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            if (await TransitionAsync(requestId, SubmissionRecordState.Released, SubmissionRecordState.InProgress, cancellationToken))
-                return new SubmissionClaim(SubmissionClaimStatus.Claimed);
+            SubmissionRecord? existing;
+            await using (var db = _factory.CreateDbContext())
+                existing = await db.SubmissionRecords.AsNoTracking().SingleOrDefaultAsync(x => x.RequestId == requestId, cancellationToken);
 
-            if (await TryInsertAsync(requestId, SubmissionRecordState.InProgress, null, cancellationToken))
-                return new SubmissionClaim(SubmissionClaimStatus.Claimed);
-
-            await using var db = _factory.CreateDbContext();
-            var existing = await db.SubmissionRecords.AsNoTracking().SingleOrDefaultAsync(x => x.RequestId == requestId, cancellationToken);
             switch (existing?.State)
             {
+                case null:
+                    if (await TryInsertAsync(requestId, SubmissionRecordState.InProgress, null, cancellationToken))
+                        return new SubmissionClaim(SubmissionClaimStatus.Claimed);
+                    continue; // Another attempt inserted it first: read theirs.
+                case SubmissionRecordState.Released:
+                    if (await TransitionAsync(requestId, SubmissionRecordState.Released, SubmissionRecordState.InProgress, cancellationToken))
+                        return new SubmissionClaim(SubmissionClaimStatus.Claimed);
+                    continue; // Another attempt took it first: read what it did.
                 case SubmissionRecordState.Submitted:
                     return new SubmissionClaim(SubmissionClaimStatus.AlreadySubmitted, existing.ReportId);
                 case SubmissionRecordState.InProgress:
-                case SubmissionRecordState.Uncertain:
-                    return new SubmissionClaim(SubmissionClaimStatus.Uncertain);
+                    return new SubmissionClaim(SubmissionClaimStatus.Uncertain, UnresolvedSince: existing.UpdatedAt);
                 default:
-                    continue; // Released again (or removed) between our statements: try to take it again.
+                    return new SubmissionClaim(SubmissionClaimStatus.Uncertain);
             }
         }
 

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration;
+using ReportSaga.Orchestration.Consumers;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Scheduling;
@@ -41,11 +42,13 @@ public static class BusRegistration
             // The transactional outbox and inbox: what a consumer or the saga publishes, sends or schedules is stored
             // with its state change and delivered after the commit; a redelivered message is not consumed twice.
             // Retry sits outside it, so a failed attempt's messages are discarded and concurrency conflicts on the
-            // saga store are retried against fresh state.
+            // saga store are retried against fresh state. The Batch API consumers run with no transaction open while
+            // they wait on the provider, so a slow provider holds no connection, transaction or row lock.
             x.AddReportSagaOutbox(o =>
             {
                 o.ApplyToAllEndpoints = false;
                 parking.ApplyTo(o);
+                o.ConsumesOutsideTransaction = ICallsOutside.IsMarked;
             });
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {

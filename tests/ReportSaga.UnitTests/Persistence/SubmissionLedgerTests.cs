@@ -69,6 +69,22 @@ public sealed class When_submissions_are_recorded_in_sqlite : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_unresolved_claim_says_when_it_was_taken_and_an_unknown_outcome_does_not()
+    {
+        var id = Guid.NewGuid();
+        var before = DateTime.UtcNow.AddSeconds(-1);
+        await Ledger.ClaimAsync(id);
+
+        var unresolved = await Ledger.ClaimAsync(id);
+        await Ledger.RecordUncertainAsync(id);
+        var unknown = await Ledger.ClaimAsync(id);
+
+        Assert.Equal(SubmissionClaimStatus.Uncertain, unresolved.Status);
+        Assert.InRange(unresolved.UnresolvedSince!.Value, before, DateTime.UtcNow.AddSeconds(1));
+        Assert.Equal(new SubmissionClaim(SubmissionClaimStatus.Uncertain), unknown);
+    }
+
+    [Fact]
     public async Task An_uncertain_outcome_stays_uncertain_for_good()
     {
         var id = Guid.NewGuid();
