@@ -24,7 +24,8 @@ internal static class ResultPrinter
         var isService = run.ServiceCpu is not null;
         Row("reports/s end to end", F(run.ReportsPerSecond, "0.0"),
             isService && !options.GateBinds ? Verdict(run.ReportsPerSecond >= ReportsPerSecondTarget, $">= {ReportsPerSecondTarget}") : "");
-        Row("elapsed, first publish to last terminal event", $"{F(run.Elapsed.TotalSeconds, "0.0")} s");
+        Row("elapsed, first publish to last terminal event", $"{F(run.Elapsed.TotalSeconds, "0.0")} s " +
+                                                              $"(publishing took {F(run.PublishingTime.TotalSeconds, "0.0")} s)");
         var latencies = run.LatenciesSeconds.Order().ToArray();
         Row("publish to terminal event p50 / p95 / p99", $"{Seconds(latencies, 0.50)} / {Seconds(latencies, 0.95)} / {Seconds(latencies, 0.99)}");
 

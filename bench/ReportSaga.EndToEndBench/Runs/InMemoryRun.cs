@@ -76,6 +76,7 @@ internal static class InMemoryRun
                 Reports = tracker.Count,
                 Instances = 1,
                 Elapsed = elapsed,
+                PublishingTime = tracker.PublishingTime,
                 LatenciesSeconds = tracker.LatenciesSeconds(),
                 Order = SubmissionOrder.Measure(tracker, simulator.State),
                 Problems = tracker.Problems(),

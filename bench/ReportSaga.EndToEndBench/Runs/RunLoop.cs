@@ -16,17 +16,19 @@ internal static class RunLoop
     private static readonly TimeSpan PlainLineEvery = TimeSpan.FromSeconds(10);
 
     /// <param name="describeStall">What to say about the system when the run stalls (saga states, last output).</param>
+    /// <param name="broken">Why the run cannot go on (a service process exited), checked every tick; null while all is well.</param>
     public static async Task RunAsync(
-        ReportTracker tracker, IPublishEndpoint publisher, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall)
+        ReportTracker tracker, IPublishEndpoint publisher, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall,
+        Func<string?>? broken = null)
     {
         using var stop = new CancellationTokenSource();
         var publishing = tracker.PublishAllAsync(publisher, stop.Token);
         try
         {
             if (AnsiConsole.Profile.Capabilities.Interactive)
-                await WithBarsAsync(tracker, publishing, simulator, stallLimit, describeStall);
+                await WithBarsAsync(tracker, publishing, simulator, stallLimit, describeStall, broken);
             else
-                await WithLinesAsync(tracker, publishing, simulator, stallLimit, describeStall);
+                await WithLinesAsync(tracker, publishing, simulator, stallLimit, describeStall, broken);
         }
         finally
         {
@@ -36,7 +38,7 @@ internal static class RunLoop
     }
 
     private static Task WithBarsAsync(
-        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall) =>
+        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall, Func<string?>? broken) =>
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
@@ -45,7 +47,7 @@ internal static class RunLoop
                 var published = context.AddTask("published", maxValue: tracker.Count);
                 var submitted = context.AddTask("submitted to the provider", maxValue: tracker.Count);
                 var ended = context.AddTask("ended", maxValue: tracker.Count);
-                await WaitAsync(tracker, publishing, simulator, stallLimit, describeStall, progress =>
+                await WaitAsync(tracker, publishing, simulator, stallLimit, describeStall, broken, progress =>
                 {
                     published.Value = progress.Published;
                     submitted.Value = Math.Min(progress.Submitted, tracker.Count);
@@ -55,10 +57,10 @@ internal static class RunLoop
             });
 
     private static Task WithLinesAsync(
-        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall)
+        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall, Func<string?>? broken)
     {
         var lastLine = Stopwatch.StartNew();
-        return WaitAsync(tracker, publishing, simulator, stallLimit, describeStall, progress =>
+        return WaitAsync(tracker, publishing, simulator, stallLimit, describeStall, broken, progress =>
         {
             if (lastLine.Elapsed < PlainLineEvery && progress.Ended < tracker.Count)
                 return;
@@ -69,7 +71,8 @@ internal static class RunLoop
     }
 
     private static async Task WaitAsync(
-        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall, Action<Progress> show)
+        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall,
+        Func<string?>? broken, Action<Progress> show)
     {
         var clock = Stopwatch.StartNew();
         var lastEnded = 0;
@@ -78,6 +81,8 @@ internal static class RunLoop
         {
             if (publishing.IsFaulted)
                 await publishing; // throws the publish error
+            if (broken?.Invoke() is { } reason)
+                throw new RunFailedException(reason);
             var ended = tracker.Ended;
             var endsPerSecond = ended == 0 ? 0 : ended / Stopwatch.GetElapsedTime(tracker.FirstPublishAt).TotalSeconds;
             show(new Progress(clock.Elapsed, tracker.Published, simulator.CallCount(SimulatorEndpoint.RequestReport), ended, endsPerSecond));

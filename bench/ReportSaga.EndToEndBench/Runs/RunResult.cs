@@ -13,6 +13,9 @@ internal sealed record RunResult
     /// <summary>From the first publish to the last report's first terminal event.</summary>
     public required TimeSpan Elapsed { get; init; }
 
+    /// <summary>How long publishing the requests took (one after the other, each confirmed by the broker).</summary>
+    public required TimeSpan PublishingTime { get; init; }
+
     public required double[] LatenciesSeconds { get; init; }
 
     public required SubmissionOrder Order { get; init; }

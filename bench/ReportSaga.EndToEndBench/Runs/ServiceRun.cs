@@ -62,8 +62,10 @@ internal static class ServiceRun
             var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             await using var sessions = await SessionSampler.StartAsync(database);
 
-            await RunLoop.RunAsync(tracker, bus, simulator.State, options.StallLimit, async () =>
-                await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services));
+            await RunLoop.RunAsync(tracker, bus, simulator.State, options.StallLimit,
+                async () => await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services),
+                () => services.Any(s => s.HasExited) ? "A service process exited during the run:" + Environment.NewLine +
+                                                       DescribeServices(services.Where(s => s.HasExited)) : null);
 
             // Read at the last end, so idle time after it is not counted.
             var elapsed = Stopwatch.GetElapsedTime(tracker.FirstPublishAt, tracker.LastEndAt);
@@ -87,6 +89,7 @@ internal static class ServiceRun
                 Reports = tracker.Count,
                 Instances = options.Instances,
                 Elapsed = elapsed,
+                PublishingTime = tracker.PublishingTime,
                 LatenciesSeconds = tracker.LatenciesSeconds(),
                 Order = SubmissionOrder.Measure(tracker, simulator.State),
                 Problems = tracker.Problems(),

@@ -44,6 +44,9 @@ internal sealed class ReportTracker
 
     public long FirstPublishAt => _publishedAt[0];
 
+    /// <summary>From the first publish to the last one's confirmation by the broker.</summary>
+    public TimeSpan PublishingTime { get; private set; }
+
     public long LastEndAt => Volatile.Read(ref _lastEndAt);
 
     /// <summary>The request for report <paramref name="index"/>: a small valid body the simulator accepts.</summary>
@@ -74,6 +77,8 @@ internal sealed class ReportTracker
             await publisher.Publish(request, cancellationToken);
             Interlocked.Increment(ref _published);
         }
+
+        PublishingTime = Stopwatch.GetElapsedTime(_publishedAt[0]);
     }
 
     /// <summary>Records a terminal event; ignores events of other runs.</summary>
