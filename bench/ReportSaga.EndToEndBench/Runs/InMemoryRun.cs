@@ -65,8 +65,14 @@ internal static class InMemoryRun
         try
         {
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-            await RunLoop.RunAsync(tracker, bus, simulator.State, options.StallLimit,
-                () => Task.FromResult("(in memory: no saga rows to show)"));
+            await new RunLoop
+            {
+                Tracker = tracker,
+                Publisher = bus,
+                Simulator = simulator.State,
+                StallLimit = options.StallLimit,
+                DescribeStall = () => Task.FromResult("(in memory: no saga rows to show)"),
+            }.RunAsync();
             var elapsed = Stopwatch.GetElapsedTime(tracker.FirstPublishAt, tracker.LastEndAt);
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             await Task.Delay(Settle, Interrupt.Token); // late duplicates

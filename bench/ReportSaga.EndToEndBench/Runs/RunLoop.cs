@@ -8,27 +8,39 @@ namespace ReportSaga.EndToEndBench.Runs;
 
 /// <summary>
 /// Publishes a run's reports and waits until each has ended, with a progress display: live bars on a terminal, a
-/// line every 10 s otherwise (logs, pipes). Fails when no report ends for the stall limit.
+/// line every 10 s otherwise (logs, pipes). Fails when no report ends for the stall limit, or at once when
+/// <see cref="Broken"/> names a reason.
 /// </summary>
-internal static class RunLoop
+internal sealed class RunLoop
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainLineEvery = TimeSpan.FromSeconds(10);
 
-    /// <param name="describeStall">What to say about the system when the run stalls (saga states, last output).</param>
-    /// <param name="broken">Why the run cannot go on (a service process exited), checked every tick; null while all is well.</param>
-    public static async Task RunAsync(
-        ReportTracker tracker, IPublishEndpoint publisher, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall,
-        Func<string?>? broken = null)
+    public required ReportTracker Tracker { get; init; }
+
+    public required IPublishEndpoint Publisher { get; init; }
+
+    /// <summary>The provider, to show how many reports reached it.</summary>
+    public required SimulatorState Simulator { get; init; }
+
+    public required TimeSpan StallLimit { get; init; }
+
+    /// <summary>What to say about the system when the run stalls (saga states, last output).</summary>
+    public required Func<Task<string>> DescribeStall { get; init; }
+
+    /// <summary>Why the run cannot go on (a service process exited), checked every tick; null while all is well.</summary>
+    public Func<string?> Broken { get; init; } = () => null;
+
+    public async Task RunAsync()
     {
         using var stop = new CancellationTokenSource();
-        var publishing = tracker.PublishAllAsync(publisher, stop.Token);
+        var publishing = Tracker.PublishAllAsync(Publisher, stop.Token);
         try
         {
             if (AnsiConsole.Profile.Capabilities.Interactive)
-                await WithBarsAsync(tracker, publishing, simulator, stallLimit, describeStall, broken);
+                await WithBarsAsync(publishing);
             else
-                await WithLinesAsync(tracker, publishing, simulator, stallLimit, describeStall, broken);
+                await WithLinesAsync(publishing);
         }
         finally
         {
@@ -37,42 +49,38 @@ internal static class RunLoop
         }
     }
 
-    private static Task WithBarsAsync(
-        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall, Func<string?>? broken) =>
+    private Task WithBarsAsync(Task publishing) =>
         AnsiConsole.Progress()
             .AutoClear(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new SpinnerColumn())
             .StartAsync(async context =>
             {
-                var published = context.AddTask("published", maxValue: tracker.Count);
-                var submitted = context.AddTask("submitted to the provider", maxValue: tracker.Count);
-                var ended = context.AddTask("ended", maxValue: tracker.Count);
-                await WaitAsync(tracker, publishing, simulator, stallLimit, describeStall, broken, progress =>
+                var published = context.AddTask("published", maxValue: Tracker.Count);
+                var submitted = context.AddTask("submitted to the provider", maxValue: Tracker.Count);
+                var ended = context.AddTask("ended", maxValue: Tracker.Count);
+                await WaitAsync(publishing, progress =>
                 {
                     published.Value = progress.Published;
-                    submitted.Value = Math.Min(progress.Submitted, tracker.Count);
+                    submitted.Value = Math.Min(progress.Submitted, Tracker.Count);
                     ended.Value = progress.Ended;
                     ended.Description = $"ended ({progress.Ended:N0}, {progress.EndsPerSecond:0.0}/s)";
                 });
             });
 
-    private static Task WithLinesAsync(
-        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall, Func<string?>? broken)
+    private Task WithLinesAsync(Task publishing)
     {
         var lastLine = Stopwatch.StartNew();
-        return WaitAsync(tracker, publishing, simulator, stallLimit, describeStall, broken, progress =>
+        return WaitAsync(publishing, progress =>
         {
-            if (lastLine.Elapsed < PlainLineEvery && progress.Ended < tracker.Count)
+            if (lastLine.Elapsed < PlainLineEvery && progress.Ended < Tracker.Count)
                 return;
             lastLine.Restart();
-            Console.WriteLine($"  {progress.Elapsed.TotalSeconds,6:0}s published {progress.Published}/{tracker.Count}, " +
+            Console.WriteLine($"  {progress.Elapsed.TotalSeconds,6:0}s published {progress.Published}/{Tracker.Count}, " +
                               $"submitted {progress.Submitted}, ended {progress.Ended} ({progress.EndsPerSecond:0.0}/s)");
         });
     }
 
-    private static async Task WaitAsync(
-        ReportTracker tracker, Task publishing, SimulatorState simulator, TimeSpan stallLimit, Func<Task<string>> describeStall,
-        Func<string?>? broken, Action<Progress> show)
+    private async Task WaitAsync(Task publishing, Action<Progress> show)
     {
         var clock = Stopwatch.StartNew();
         var lastEnded = 0;
@@ -81,12 +89,13 @@ internal static class RunLoop
         {
             if (publishing.IsFaulted)
                 await publishing; // throws the publish error
-            if (broken?.Invoke() is { } reason)
+            if (Broken() is { } reason)
                 throw new RunFailedException(reason);
-            var ended = tracker.Ended;
-            var endsPerSecond = ended == 0 ? 0 : ended / Stopwatch.GetElapsedTime(tracker.FirstPublishAt).TotalSeconds;
-            show(new Progress(clock.Elapsed, tracker.Published, simulator.CallCount(SimulatorEndpoint.RequestReport), ended, endsPerSecond));
-            if (ended == tracker.Count && publishing.IsCompleted)
+
+            var ended = Tracker.Ended;
+            var endsPerSecond = ended == 0 ? 0 : ended / Stopwatch.GetElapsedTime(Tracker.FirstPublishAt).TotalSeconds;
+            show(new Progress(clock.Elapsed, Tracker.Published, Simulator.CallCount(SimulatorEndpoint.RequestReport), ended, endsPerSecond));
+            if (ended == Tracker.Count && publishing.IsCompleted)
                 return;
 
             if (ended != lastEnded)
@@ -94,11 +103,11 @@ internal static class RunLoop
                 lastEnded = ended;
                 lastChange.Restart();
             }
-            else if (lastChange.Elapsed > stallLimit)
+            else if (lastChange.Elapsed > StallLimit)
             {
                 throw new RunFailedException(
-                    $"No report ended for {stallLimit.TotalSeconds:0} s: {ended} of {tracker.Count} ended, {tracker.Published} published." +
-                    Environment.NewLine + await describeStall());
+                    $"No report ended for {StallLimit.TotalSeconds:0} s: {ended} of {Tracker.Count} ended, {Tracker.Published} published." +
+                    Environment.NewLine + await DescribeStall());
             }
 
             await Task.Delay(Tick, Interrupt.Token);

@@ -62,10 +62,17 @@ internal static class ServiceRun
             var benchCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             await using var sessions = await SessionSampler.StartAsync(database);
 
-            await RunLoop.RunAsync(tracker, bus, simulator.State, options.StallLimit,
-                async () => await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services),
-                () => services.Any(s => s.HasExited) ? "A service process exited during the run:" + Environment.NewLine +
-                                                       DescribeServices(services.Where(s => s.HasExited)) : null);
+            await new RunLoop
+            {
+                Tracker = tracker,
+                Publisher = bus,
+                Simulator = simulator.State,
+                StallLimit = options.StallLimit,
+                DescribeStall = async () => await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services),
+                Broken = () => services.Any(s => s.HasExited)
+                    ? "A service process exited during the run:" + Environment.NewLine + DescribeServices(services.Where(s => s.HasExited))
+                    : null,
+            }.RunAsync();
 
             // Read at the last end, so idle time after it is not counted.
             var elapsed = Stopwatch.GetElapsedTime(tracker.FirstPublishAt, tracker.LastEndAt);
