@@ -8,7 +8,7 @@ internal sealed record BenchOptions
     public const string Usage =
         "Options: --reports N (2000) --instances N (1) --max-in-flight N (100000) --skip-inmemory " +
         "--rabbitmq amqp://user:pass@127.0.0.1:5672/ --rabbitmq-management http://user:pass@127.0.0.1:15672/ " +
-        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (120) --service-dll PATH";
+        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (180) --service-dll PATH";
 
     public int Reports { get; init; } = 2_000;
 
@@ -26,8 +26,8 @@ internal sealed record BenchOptions
     /// <summary>"own" (a throwaway cluster with pg_stat_statements), "env" (REPORTSAGA_TEST_POSTGRES) or a connection string.</summary>
     public string Postgres { get; init; } = "own";
 
-    /// <summary>The run fails when no report ends for this long.</summary>
-    public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(120);
+    /// <summary>The run fails when nothing moves (no report ends, no call reaches the provider) for this long.</summary>
+    public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(180);
 
     /// <summary>The service's build output; by default the one built next to this benchmark (same configuration).</summary>
     public string? ServiceDll { get; init; }

@@ -8,7 +8,8 @@ namespace ReportSaga.EndToEndBench.Runs;
 
 /// <summary>
 /// Publishes a run's reports and waits until each has ended, with a progress display: live bars on a terminal, a
-/// line every 10 s otherwise (logs, pipes). Fails when no report ends for the stall limit, or at once when
+/// line every 10 s otherwise (logs, pipes). Fails when nothing moves for the stall limit (no report ends and the
+/// provider gets no call: with thousands queued, the first report may take minutes to end), or at once when
 /// <see cref="Broken"/> names a reason.
 /// </summary>
 internal sealed class RunLoop
@@ -83,7 +84,7 @@ internal sealed class RunLoop
     private async Task WaitAsync(Task publishing, Action<Progress> show)
     {
         var clock = Stopwatch.StartNew();
-        var lastEnded = 0;
+        var lastActivity = -1L;
         var lastChange = Stopwatch.StartNew();
         while (true)
         {
@@ -98,15 +99,16 @@ internal sealed class RunLoop
             if (ended == Tracker.Count && publishing.IsCompleted)
                 return;
 
-            if (ended != lastEnded)
+            var activity = ended + Enum.GetValues<SimulatorEndpoint>().Sum(e => (long)Simulator.CallCount(e));
+            if (activity != lastActivity)
             {
-                lastEnded = ended;
+                lastActivity = activity;
                 lastChange.Restart();
             }
             else if (lastChange.Elapsed > StallLimit)
             {
                 throw new RunFailedException(
-                    $"No report ended for {StallLimit.TotalSeconds:0} s: {ended} of {Tracker.Count} ended, {Tracker.Published} published." +
+                    $"Nothing moved for {StallLimit.TotalSeconds:0} s: {ended} of {Tracker.Count} ended, {Tracker.Published} published." +
                     Environment.NewLine + await DescribeStall());
             }
 
