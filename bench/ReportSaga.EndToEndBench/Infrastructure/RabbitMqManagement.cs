@@ -49,6 +49,27 @@ internal sealed class RabbitMqManagement : IDisposable
         return new BrokerCounts(Stat(vhost.RootElement, "publish"), Stat(vhost.RootElement, "deliver_get"), perQueue);
     }
 
+    /// <summary>
+    /// The counters once they stop changing: the broker publishes them every few seconds, later under load, so read
+    /// until two readings <paramref name="apart"/> agree (or <paramref name="limit"/> passes).
+    /// </summary>
+    public async Task<BrokerCounts> SettledCountsAsync(string virtualHost, TimeSpan apart, TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        var last = await CountsAsync(virtualHost);
+        while (DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(apart);
+            var next = await CountsAsync(virtualHost);
+            if (next.Published == last.Published && next.Delivered == last.Delivered
+                && next.DeliveredByQueue.All(q => last.DeliveredByQueue.GetValueOrDefault(q.Key) == q.Value))
+                return next;
+            last = next;
+        }
+
+        return last;
+    }
+
     private static long Stat(JsonElement element, string name) =>
         element.TryGetProperty("message_stats", out var stats) && stats.ValueKind == JsonValueKind.Object
         && stats.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number

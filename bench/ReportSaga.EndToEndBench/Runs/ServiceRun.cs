@@ -89,7 +89,7 @@ internal static class ServiceRun
             if (exited.Count > 0)
                 throw new RunFailedException($"A service process exited during the run: {DescribeServices(exited)}");
 
-            var broker = (await management.CountsAsync(virtualHost)).Minus(brokerBefore);
+            var broker = (await management.SettledCountsAsync(virtualHost, apart: TimeSpan.FromSeconds(6), limit: TimeSpan.FromSeconds(90))).Minus(brokerBefore);
             return new RunResult
             {
                 Title = title,
