@@ -66,6 +66,10 @@ internal sealed class BenchDatabase : IAsyncDisposable
         Convert.ToInt64(await ScalarAsync(_adminConnectionString,
             $"SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = '{Name}'"));
 
+    /// <summary>The server's max_connections: sessions beyond it are refused, whatever the clients' pools allow.</summary>
+    public async Task<int> MaxConnectionsAsync() =>
+        int.Parse((string)(await ScalarAsync(_adminConnectionString, "SHOW max_connections"))!, System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>Reports by saga state, to explain a run whose reports did not end (empty if the table is not there).</summary>
     public async Task<string> DescribeSagaStatesAsync()
     {

@@ -52,7 +52,7 @@ internal static class ResultPrinter
                 Verdict(sessions.MostIdleInTransaction == 0, "0"));
             var poolLimit = run.PoolSizePerInstance!.Value * run.Instances;
             Row("PostgreSQL connections (most at once)", sessions.MostSessions.ToString(CultureInfo.InvariantCulture),
-                Verdict(sessions.MostSessions <= poolLimit, $"<= {poolLimit} (pool {run.PoolSizePerInstance} x {run.Instances})"));
+                Verdict(sessions.MostSessions <= poolLimit, $"<= {poolLimit} (pool {run.PoolSizePerInstance} x {run.Instances}; server max_connections {run.ServerMaxConnections})"));
         }
 
         Row("benchmark process CPU per report" + (isService ? " (simulator, publisher, subscriber)" : " (pipeline, simulator, publisher)"),

@@ -8,14 +8,15 @@ namespace ReportSaga.EndToEndBench.Runs;
 
 /// <summary>
 /// Publishes a run's reports and waits until each has ended, with a progress display: live bars on a terminal, a
-/// line every 10 s otherwise (logs, pipes). Fails when nothing moves for the stall limit (no report ends and the
-/// provider gets no call: with thousands queued, the first report may take minutes to end), or at once when
-/// <see cref="Broken"/> names a reason.
+/// line every 10 s otherwise (logs, pipes). Fails when nothing moves for the stall limit (no report ends, the
+/// provider gets no call and <see cref="Deliveries"/> stays put: with thousands queued, the first report may take
+/// minutes to end), or at once when <see cref="Broken"/> names a reason.
 /// </summary>
 internal sealed class RunLoop
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
     private static readonly TimeSpan PlainLineEvery = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan DeliveriesEvery = TimeSpan.FromSeconds(5);
 
     public required ReportTracker Tracker { get; init; }
 
@@ -28,6 +29,9 @@ internal sealed class RunLoop
 
     /// <summary>What to say about the system when the run stalls (saga states, last output).</summary>
     public required Func<Task<string>> DescribeStall { get; init; }
+
+    /// <summary>Messages the broker delivered so far, read every <see cref="DeliveriesEvery"/>; work the provider does not see.</summary>
+    public Func<Task<long>> Deliveries { get; init; } = () => Task.FromResult(0L);
 
     /// <summary>Why the run cannot go on (a service process exited), checked every tick; null while all is well.</summary>
     public Func<string?> Broken { get; init; } = () => null;
@@ -86,6 +90,8 @@ internal sealed class RunLoop
         var clock = Stopwatch.StartNew();
         var lastActivity = -1L;
         var lastChange = Stopwatch.StartNew();
+        var deliveries = 0L;
+        var deliveriesRead = Stopwatch.StartNew();
         while (true)
         {
             if (publishing.IsFaulted)
@@ -99,7 +105,13 @@ internal sealed class RunLoop
             if (ended == Tracker.Count && publishing.IsCompleted)
                 return;
 
-            var activity = ended + Enum.GetValues<SimulatorEndpoint>().Sum(e => (long)Simulator.CallCount(e));
+            if (deliveriesRead.Elapsed > DeliveriesEvery)
+            {
+                deliveries = await Deliveries();
+                deliveriesRead.Restart();
+            }
+
+            var activity = ended + deliveries + Enum.GetValues<SimulatorEndpoint>().Sum(e => (long)Simulator.CallCount(e));
             if (activity != lastActivity)
             {
                 lastActivity = activity;

@@ -50,5 +50,8 @@ internal sealed record RunResult
     /// <summary>Npgsql's pool limit per service process (Max Pool Size, 100 unless the connection string says otherwise).</summary>
     public int? PoolSizePerInstance { get; init; }
 
+    /// <summary>The PostgreSQL server's max_connections.</summary>
+    public int? ServerMaxConnections { get; init; }
+
     public int Instances { get; init; }
 }

@@ -68,6 +68,7 @@ internal static class ServiceRun
                 Publisher = bus,
                 Simulator = simulator.State,
                 StallLimit = options.StallLimit,
+                Deliveries = async () => (await management.CountsAsync(virtualHost)).Delivered,
                 DescribeStall = async () => await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services),
                 Broken = () => services.Any(s => s.HasExited)
                     ? "A service process exited during the run:" + Environment.NewLine + DescribeServices(services.Where(s => s.HasExited))
@@ -114,6 +115,7 @@ internal static class ServiceRun
                 Transactions = await database.TransactionsAsync() - transactionsBefore,
                 Sessions = sessions,
                 PoolSizePerInstance = new NpgsqlConnectionStringBuilder(database.ConnectionString).MaxPoolSize,
+                ServerMaxConnections = await database.MaxConnectionsAsync(),
             };
         }
         finally
