@@ -66,6 +66,11 @@ catch (OperationCanceledException) when (Interrupt.Token.IsCancellationRequested
 {
     failures.Add("Interrupted before the end: no figures.");
 }
+catch (Exception e) when (e is InvalidOperationException or Npgsql.NpgsqlException or HttpRequestException or MassTransit.MassTransitException)
+{
+    // Set-up or measurement broke (servers, build output): say what, with where.
+    failures.Add(e.ToString());
+}
 
 if (failures.Count == 0)
     return 0;

@@ -5,23 +5,32 @@ namespace ReportSaga.EndToEndBench.Infrastructure;
 /// <summary>
 /// The run's own PostgreSQL database and what the server says about it: statements executed (pg_stat_statements,
 /// when the server preloads it), transactions (pg_stat_database) and the saga states of reports that did not end.
-/// Every query runs on the maintenance database, so the benchmark's own statements are not counted.
+/// Every query runs on the maintenance database, so the benchmark's own statements are not counted. The service
+/// logs in as a role of the run's own that owns the database and is not a superuser, as in production: the
+/// server's connection slots reserved for superusers then stay free for the benchmark's queries when the service
+/// takes every other one.
 /// </summary>
 internal sealed class BenchDatabase : IAsyncDisposable
 {
     private readonly string _adminConnectionString;
 
-    private BenchDatabase(string adminConnectionString, string name, bool countsStatements)
+    private BenchDatabase(string adminConnectionString, string name, string password, bool countsStatements)
     {
         _adminConnectionString = adminConnectionString;
         Name = name;
         CountsStatements = countsStatements;
-        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
+        ConnectionString = new NpgsqlConnectionStringBuilder(adminConnectionString)
+        {
+            Database = name,
+            Username = name,
+            Password = password,
+            Pooling = true,
+        }.ConnectionString;
     }
 
     public string Name { get; }
 
-    /// <summary>The service's connection string (the admin role, on the run's database).</summary>
+    /// <summary>The service's connection string: the run's role (named as the database), on the run's database.</summary>
     public string ConnectionString { get; }
 
     /// <summary>The server preloads pg_stat_statements, so statements are counted.</summary>
@@ -31,11 +40,22 @@ internal sealed class BenchDatabase : IAsyncDisposable
 
     public static async Task<BenchDatabase> CreateAsync(string adminConnectionString, string name)
     {
-        await ExecuteAsync(adminConnectionString, $"CREATE DATABASE \"{name}\"");
+        var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await ExecuteAsync(adminConnectionString, $"CREATE ROLE \"{name}\" LOGIN PASSWORD '{password}'");
+        try
+        {
+            await ExecuteAsync(adminConnectionString, $"CREATE DATABASE \"{name}\" OWNER \"{name}\"");
+        }
+        catch
+        {
+            await ExecuteAsync(adminConnectionString, $"DROP ROLE IF EXISTS \"{name}\"");
+            throw;
+        }
+
         var preloaded = (await ScalarAsync(adminConnectionString, "SHOW shared_preload_libraries") as string ?? "").Contains("pg_stat_statements", StringComparison.Ordinal);
         if (preloaded)
             await ExecuteAsync(adminConnectionString, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
-        return new BenchDatabase(adminConnectionString, name, preloaded);
+        return new BenchDatabase(adminConnectionString, name, password, preloaded);
     }
 
     /// <summary>Forgets the statements counted so far on this database (start-up and migrations).</summary>
@@ -75,7 +95,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
     {
         try
         {
-            await using var connection = new NpgsqlConnection(ConnectionString);
+            await using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(_adminConnectionString) { Database = Name }.ConnectionString);
             await connection.OpenAsync();
             await using var command = new NpgsqlCommand("SELECT coalesce(current_state, '(none)'), count(*) FROM report_state GROUP BY 1 ORDER BY 2 DESC", connection);
             await using var reader = await command.ExecuteReaderAsync();
@@ -102,6 +122,7 @@ internal sealed class BenchDatabase : IAsyncDisposable
         NpgsqlConnection.ClearAllPools();
         // FORCE ends the sessions of service processes that did not go away in time.
         await ExecuteAsync(_adminConnectionString, $"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)");
+        await ExecuteAsync(_adminConnectionString, $"DROP ROLE IF EXISTS \"{Name}\"");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
