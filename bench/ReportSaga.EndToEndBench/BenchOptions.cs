@@ -1,0 +1,80 @@
+using System.Globalization;
+
+namespace ReportSaga.EndToEndBench;
+
+/// <summary>The benchmark's command line. Servers default to the integration tests' variables, then to local defaults.</summary>
+internal sealed record BenchOptions
+{
+    public const string Usage =
+        "Options: --reports N (2000) --instances N (1) --max-in-flight N (100000) --skip-inmemory " +
+        "--rabbitmq amqp://user:pass@127.0.0.1:5672/ --rabbitmq-management http://user:pass@127.0.0.1:15672/ " +
+        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (180) --service-dll PATH";
+
+    public int Reports { get; init; } = 2_000;
+
+    public int Instances { get; init; } = 1;
+
+    /// <summary>Submission__MaxInFlight; the default is far above any run, so the gate never binds.</summary>
+    public int MaxInFlight { get; init; } = 100_000;
+
+    public bool SkipInMemory { get; init; }
+
+    public Uri RabbitMq { get; init; } = FromEnvironment("REPORTSAGA_TEST_RABBITMQ", "amqp://guest:guest@127.0.0.1:5672/");
+
+    public Uri RabbitMqManagement { get; init; } = FromEnvironment("REPORTSAGA_TEST_RABBITMQ_MANAGEMENT", "http://guest:guest@127.0.0.1:15672/");
+
+    /// <summary>"own" (a throwaway cluster with pg_stat_statements), "env" (REPORTSAGA_TEST_POSTGRES) or a connection string.</summary>
+    public string Postgres { get; init; } = "own";
+
+    /// <summary>The run fails when nothing moves (no report ends, no call reaches the provider) for this long.</summary>
+    public TimeSpan StallLimit { get; init; } = TimeSpan.FromSeconds(180);
+
+    /// <summary>The service's build output; by default the one built next to this benchmark (same configuration).</summary>
+    public string? ServiceDll { get; init; }
+
+    /// <summary>The gate binds: more reports than may be in flight at once.</summary>
+    public bool GateBinds => MaxInFlight < Reports;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name == "--skip-inmemory")
+            {
+                options = options with { SkipInMemory = true };
+                continue;
+            }
+
+            if (i + 1 >= args.Length)
+                throw new ArgumentException($"{name} needs a value. {Usage}");
+            var value = args[++i];
+            options = name switch
+            {
+                "--reports" => options with { Reports = Positive(name, value) },
+                "--instances" => options with { Instances = Positive(name, value) },
+                "--max-in-flight" => options with { MaxInFlight = Positive(name, value) },
+                "--rabbitmq" => options with { RabbitMq = new Uri(value) },
+                "--rabbitmq-management" => options with { RabbitMqManagement = new Uri(value) },
+                "--postgres" => options with { Postgres = value },
+                "--stall-limit" => options with { StallLimit = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--service-dll" => options with { ServiceDll = Path.GetFullPath(value) },
+                _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
+            };
+        }
+
+        // Load goes to this machine only.
+        if (!options.RabbitMq.IsLoopback || !options.RabbitMqManagement.IsLoopback)
+            throw new ArgumentException("--rabbitmq and --rabbitmq-management must be loopback addresses.");
+        return options;
+    }
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"{name} must be a positive whole number.");
+
+    private static Uri FromEnvironment(string variable, string fallback) =>
+        new(Environment.GetEnvironmentVariable(variable) is { Length: > 0 } value ? value : fallback);
+}
