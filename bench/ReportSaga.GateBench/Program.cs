@@ -79,10 +79,10 @@ async Task<(double Request, double Release)> MeasureTableGateAsync(ServiceProvid
     }
 
     // Warm-up, then one measured round of each.
-    await StepAsync(q => q.EnqueueAsync(Guid.NewGuid(), DateTimeOffset.UtcNow));
+    await StepAsync(q => q.EnqueueAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, null));
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < Ops(); i++)
-        await StepAsync(q => q.EnqueueAsync(Guid.NewGuid(), DateTimeOffset.UtcNow));
+        await StepAsync(q => q.EnqueueAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, null));
     var request = clock.Elapsed.TotalMilliseconds / Ops();
 
     var holders = await HoldersAsync();
@@ -92,7 +92,7 @@ async Task<(double Request, double Release)> MeasureTableGateAsync(ServiceProvid
         await StepAsync(q => q.ReleaseAsync(holders[0]));
         var granted = await grants.GrantAsync(maxInFlight);
         holders.RemoveAt(0);
-        holders.AddRange(granted);
+        holders.AddRange(granted.Select(x => x.RequestId));
     }
     var release = clock.Elapsed.TotalMilliseconds / Ops();
     return (request, release);

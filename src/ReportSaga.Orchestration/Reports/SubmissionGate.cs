@@ -12,7 +12,7 @@ internal static class SubmissionGate
 {
     public static async Task EnqueueAsync(BehaviorContext<ReportState> context, DateTimeOffset queuedAt)
     {
-        await Queue(context).EnqueueAsync(context.Saga.CorrelationId, queuedAt, context.CancellationToken);
+        await Queue(context).EnqueueAsync(context.Saga.CorrelationId, queuedAt, context.Saga.TraceParent, context.CancellationToken);
         Wake(context);
     }
 

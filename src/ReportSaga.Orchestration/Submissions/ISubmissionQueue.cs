@@ -7,8 +7,11 @@ namespace ReportSaga.Orchestration.Submissions;
 /// </summary>
 public interface ISubmissionQueue
 {
-    /// <summary>Puts the report in line for a slot; its place is <paramref name="queuedAt"/>, ties broken by request id.</summary>
-    Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Puts the report in line for a slot; its place is <paramref name="queuedAt"/>, ties broken by request id. The
+    /// grant is sent under <paramref name="traceParent"/>, so it stays in the report's own trace.
+    /// </summary>
+    Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, string? traceParent, CancellationToken cancellationToken = default);
 
     /// <summary>True when the report's entry was granted a slot; marks the grant as taken, so it is not sent again.</summary>
     Task<bool> ClaimGrantAsync(Guid requestId, CancellationToken cancellationToken = default);
@@ -25,14 +28,17 @@ public interface ISubmissionGrants
     /// (granted and not yet released entries count as taken) and returns their request ids, oldest first. Exact across
     /// instances: grants are serialised, releases only ever free slots.
     /// </summary>
-    Task<IReadOnlyList<Guid>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<SubmissionGrant>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default);
 
     /// <summary>Entries granted before <paramref name="grantedBefore"/> whose report has not taken the grant (a grant message lost with a crash).</summary>
-    Task<IReadOnlyList<Guid>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default);
+    Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default);
 
     /// <summary>How many entries hold a slot and how many wait, and since when the oldest waits.</summary>
     Task<SubmissionGateCounts> CountAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>A slot granted to a report, with the report's trace parent to send the grant under.</summary>
+public sealed record SubmissionGrant(Guid RequestId, string? TraceParent);
 
 /// <summary>The gate at one moment.</summary>
 public sealed record SubmissionGateCounts(long InFlight, long Waiting, DateTimeOffset? OldestWaitingSince);

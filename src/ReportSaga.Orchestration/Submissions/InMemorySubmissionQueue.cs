@@ -13,12 +13,12 @@ public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueu
     private long _arrivals;
     private int _granted;
 
-    public Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, string? traceParent, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
             var arrival = ++_arrivals;
-            if (_entries.TryAdd(requestId, new Entry(queuedAt, arrival)))
+            if (_entries.TryAdd(requestId, new Entry(queuedAt, arrival, traceParent)))
                 _waiting.Add((queuedAt, arrival, requestId));
         }
         return Task.CompletedTask;
@@ -50,9 +50,9 @@ public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueu
         return Task.CompletedTask;
     }
 
-    public Task<IReadOnlyList<Guid>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SubmissionGrant>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default)
     {
-        var granted = new List<Guid>();
+        var granted = new List<SubmissionGrant>();
         lock (_lock)
         {
             var now = time.GetUtcNow();
@@ -60,21 +60,22 @@ public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueu
             {
                 var next = _waiting.Min;
                 _waiting.Remove(next);
-                _entries[next.RequestId].GrantedAt = now;
+                var entry = _entries[next.RequestId];
+                entry.GrantedAt = now;
                 _granted++;
-                granted.Add(next.RequestId);
+                granted.Add(new SubmissionGrant(next.RequestId, entry.TraceParent));
             }
         }
-        return Task.FromResult<IReadOnlyList<Guid>>(granted);
+        return Task.FromResult<IReadOnlyList<SubmissionGrant>>(granted);
     }
 
-    public Task<IReadOnlyList<Guid>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            IReadOnlyList<Guid> unclaimed = _entries
+            IReadOnlyList<SubmissionGrant> unclaimed = _entries
                 .Where(x => x.Value.GrantedAt < grantedBefore && !x.Value.Claimed)
-                .Select(x => x.Key).Take(limit).ToList();
+                .Select(x => new SubmissionGrant(x.Key, x.Value.TraceParent)).Take(limit).ToList();
             return Task.FromResult(unclaimed);
         }
     }
@@ -85,8 +86,9 @@ public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueu
             return Task.FromResult(new SubmissionGateCounts(_granted, _waiting.Count, _waiting.Count > 0 ? _waiting.Min.QueuedAt : null));
     }
 
-    private sealed class Entry(DateTimeOffset queuedAt, long arrival)
+    private sealed class Entry(DateTimeOffset queuedAt, long arrival, string? traceParent)
     {
+        public string? TraceParent { get; } = traceParent;
         public DateTimeOffset QueuedAt { get; } = queuedAt;
         public long Arrival { get; } = arrival;
         public DateTimeOffset? GrantedAt { get; set; }

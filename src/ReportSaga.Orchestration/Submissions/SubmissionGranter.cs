@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
+using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Submissions;
 
@@ -79,17 +80,19 @@ public sealed class SubmissionGranter(
         return granted.Count;
     }
 
-    private async Task TellAsync(IReadOnlyList<Guid> requestIds, CancellationToken cancellationToken)
+    private async Task TellAsync(IReadOnlyList<SubmissionGrant> grants, CancellationToken cancellationToken)
     {
-        if (requestIds.Count == 0)
+        if (grants.Count == 0)
             return;
         var endpoint = await bus.GetSendEndpoint(ReportSagaQueues.SagaAddress).WaitAsync(SendLimit, cancellationToken);
-        foreach (var requestId in requestIds)
+        foreach (var grant in grants)
         {
+            // Under the report's own trace parent, so an operator still sees one trace per report.
+            using var step = ReportSagaTelemetry.StartStepUnder(grant.TraceParent, "submission-gate grant", grant.RequestId);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             timeout.CancelAfter(SendLimit);
             // A send that fails leaves the grant untaken: the resend above delivers it later.
-            await endpoint.Send(new SubmissionSlotGranted { RequestId = requestId }, timeout.Token).WaitAsync(SendLimit, cancellationToken);
+            await endpoint.Send(new SubmissionSlotGranted { RequestId = grant.RequestId }, timeout.Token).WaitAsync(SendLimit, cancellationToken);
         }
     }
 }

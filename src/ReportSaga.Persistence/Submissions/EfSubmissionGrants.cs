@@ -19,7 +19,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
     private const string NextInLineSql =
         "SELECT * FROM submission_slot WHERE granted_at IS NULL ORDER BY queued_at, request_id LIMIT {0} FOR UPDATE SKIP LOCKED";
 
-    public async Task<IReadOnlyList<Guid>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SubmissionGrant>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default)
     {
         await using var db = factory.CreateDbContext();
         if (db.Provider == StorageProvider.Sqlite)
@@ -35,7 +35,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<Guid>> GrantInTransactionAsync(ReportSagaDbContext db, int maxInFlight, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SubmissionGrant>> GrantInTransactionAsync(ReportSagaDbContext db, int maxInFlight, CancellationToken cancellationToken)
     {
         var taken = await db.SubmissionSlots.CountAsync(x => x.GrantedAt != null, cancellationToken);
         var free = maxInFlight - taken;
@@ -53,16 +53,16 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
         foreach (var slot in next)
             slot.GrantedAt = now;
         await db.SaveChangesAsync(cancellationToken);
-        return next.Select(x => x.RequestId).ToList();
+        return next.Select(x => new SubmissionGrant(x.RequestId, x.TraceParent)).ToList();
     }
 
-    public async Task<IReadOnlyList<Guid>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
     {
         await using var db = factory.CreateDbContext();
         var before = grantedBefore.UtcDateTime;
         return await db.SubmissionSlots.AsNoTracking()
             .Where(x => x.GrantedAt != null && x.GrantedAt < before && !x.Claimed)
-            .OrderBy(x => x.GrantedAt).Take(limit).Select(x => x.RequestId)
+            .OrderBy(x => x.GrantedAt).Take(limit).Select(x => new SubmissionGrant(x.RequestId, x.TraceParent))
             .ToListAsync(cancellationToken);
     }
 

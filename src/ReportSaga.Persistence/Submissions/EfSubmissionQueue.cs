@@ -8,9 +8,9 @@ namespace ReportSaga.Persistence.Submissions;
 /// </summary>
 internal sealed class EfSubmissionQueue(ReportSagaDbContext db) : ISubmissionQueue
 {
-    public Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, string? traceParent, CancellationToken cancellationToken = default)
     {
-        db.SubmissionSlots.Add(new SubmissionSlot { RequestId = requestId, QueuedAt = queuedAt.UtcDateTime });
+        db.SubmissionSlots.Add(new SubmissionSlot { RequestId = requestId, QueuedAt = queuedAt.UtcDateTime, TraceParent = traceParent });
         return Task.CompletedTask;
     }
 

@@ -14,6 +14,9 @@ public sealed class SubmissionSlot
     /// <summary>When the gate granted it a slot (UTC), or null while it waits.</summary>
     public DateTime? GrantedAt { get; set; }
 
+    /// <summary>The report's W3C trace parent: its grant is sent under it, in the report's own trace.</summary>
+    public string? TraceParent { get; set; }
+
     /// <summary>The report has taken the grant (so a lost grant message is not sent again).</summary>
     public bool Claimed { get; set; }
 }

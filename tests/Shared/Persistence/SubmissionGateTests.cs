@@ -58,7 +58,7 @@ public abstract class SubmissionGateTests : IAsyncLifetime
     }
 
     private Task EnqueueAsync(Guid requestId, DateTimeOffset at) =>
-        InReportTransactionAsync(async queue => { await queue.EnqueueAsync(requestId, at); return true; });
+        InReportTransactionAsync(async queue => { await queue.EnqueueAsync(requestId, at, $"00-{requestId:N}-0000000000000001-01"); return true; });
 
     private Task ReleaseAsync(Guid requestId, int instance = 0) =>
         InReportTransactionAsync(async queue => { await queue.ReleaseAsync(requestId); return true; }, instance);
@@ -76,11 +76,14 @@ public abstract class SubmissionGateTests : IAsyncLifetime
     {
         var line = await EnqueueInOrderAsync(10);
 
-        Assert.Equal(line.Take(3), await Grants().GrantAsync(3));
+        var first = await Grants().GrantAsync(3);
+        Assert.Equal(line.Take(3), first.Select(x => x.RequestId));
+        // Each grant carries its report's trace parent, to be sent in the report's own trace.
+        Assert.All(first, g => Assert.Equal($"00-{g.RequestId:N}-0000000000000001-01", g.TraceParent));
         Assert.Empty(await Grants().GrantAsync(3));
 
         await ReleaseAsync(line[1]);
-        Assert.Equal([line[3]], await Grants().GrantAsync(3));
+        Assert.Equal([line[3]], (await Grants().GrantAsync(3)).Select(x => x.RequestId));
 
         var counts = await Grants().CountAsync();
         Assert.Equal(3, counts.InFlight);
@@ -94,7 +97,7 @@ public abstract class SubmissionGateTests : IAsyncLifetime
         var line = await EnqueueInOrderAsync(3);
         await ReleaseAsync(line[0]);
 
-        Assert.Equal(line.Skip(1), await Grants().GrantAsync(10));
+        Assert.Equal(line.Skip(1), (await Grants().GrantAsync(10)).Select(x => x.RequestId));
     }
 
     [Fact]
@@ -107,7 +110,7 @@ public abstract class SubmissionGateTests : IAsyncLifetime
         Assert.True(await InReportTransactionAsync(queue => queue.ClaimGrantAsync(line[0])));
 
         var untaken = await Grants().UnclaimedGrantsAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10);
-        Assert.Equal([line[1]], untaken);
+        Assert.Equal([line[1]], untaken.Select(x => x.RequestId));
         Assert.Empty(await Grants().UnclaimedGrantsAsync(DateTimeOffset.UtcNow.AddMinutes(-1), 10));
         Assert.False(await InReportTransactionAsync(queue => queue.ClaimGrantAsync(Guid.NewGuid())));
     }
@@ -125,7 +128,7 @@ public abstract class SubmissionGateTests : IAsyncLifetime
         {
             var passes = await Task.WhenAll(Enumerable.Range(0, Instances * 3)
                 .Select(i => Task.Run(() => Grants(i % Instances).GrantAsync(cap))));
-            var now = passes.SelectMany(x => x).ToList();
+            var now = passes.SelectMany(x => x).Select(x => x.RequestId).ToList();
             granted.AddRange(now);
             holding.AddRange(now);
 

@@ -473,6 +473,11 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("queued_at");
 
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
                     b.HasKey("RequestId");
 
                     b.HasIndex("GrantedAt")
