@@ -104,7 +104,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
                 })
                 .Publish(Validation)
-                .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.UpdatedAt))
+                // Its place in line is when the request arrived, so validation order (answers return in any order) reorders nothing.
+                .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.CreatedAt))
                 .TransitionTo(Queued),
             When(WakeUp.Received)
                 .Then(NewStep)
