@@ -21,7 +21,7 @@ CONFIGURATION="${CONFIGURATION:-Release}"
 RESULTS_DIR="${REPORTSAGA_TEST_RESULTS:-artifacts/test-results}"
 # A hung test is killed after this long, and a whole test project after PROJECT_TIMEOUT, so CI cannot stall.
 HANG_TIMEOUT="${REPORTSAGA_TEST_HANG_TIMEOUT:-5m}"
-PROJECT_TIMEOUT="${REPORTSAGA_TEST_PROJECT_TIMEOUT:-10m}"
+PROJECT_TIMEOUT="${REPORTSAGA_TEST_PROJECT_TIMEOUT:-20m}"
 # The local PostgreSQL role the tests connect as (a superuser: each test class creates its own database).
 PG_TEST_ROLE="reportsaga_test"
 
