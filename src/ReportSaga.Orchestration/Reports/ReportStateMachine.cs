@@ -283,9 +283,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         During([.. Unfinished, Completed, Failed],
             Ignore(Requested));
 
-        // After the end, late answers, polls and cancellations are dropped without a fault. A slot granted to a
-        // report that has already ended (cancelled while queued, say) is free again:
-        // the gate's entry went with the report's end, so a late grant is only dropped.
+        // After the end, late answers, polls and cancellations are dropped without a fault. A grant that reaches a
+        // report which has already ended (cancelled while queued, say) is dropped too: the report's gate entry went
+        // with its end, and with it the slot.
         During(Completed, Failed,
             Ignore(SlotGranted),
             Ignore(Estimated),
