@@ -1,4 +1,5 @@
 using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
 using MassTransit.Middleware;
 using MassTransit.Middleware.Outbox;
 using MassTransit.Scheduling;
@@ -30,7 +31,7 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
         _inbox = inbox;
         _locks = locks;
         _time = time;
-        _schedules = provider.GetService(typeof(ScheduledMessageStore)) as ScheduledMessageStore;
+        _schedules = provider.GetService<ScheduledMessageStore>();
     }
 
     public ReportSagaDbContext DbContext => _db;

@@ -10,9 +10,6 @@ namespace ReportSaga.Service.Messaging;
 /// </summary>
 public static class MessageRetry
 {
-    /// <summary>Attempts while the database is unreachable: about five minutes in all, at most 30 s apart.</summary>
-    public const int StorageOutageAttempts = StorageOutage.Attempts;
-
     /// <summary>
     /// Two retries that never handle the same exception, so neither counts the other's attempts:
     /// <list type="bullet">
@@ -27,7 +24,7 @@ public static class MessageRetry
         ArgumentNullException.ThrowIfNull(endpoint);
         endpoint.UseMessageRetry(r =>
         {
-            r.Exponential(StorageOutageAttempts, StorageOutage.FirstDelay, StorageOutage.LongestDelay, StorageOutage.FirstDelay);
+            r.Exponential(StorageOutage.Attempts, StorageOutage.FirstDelay, StorageOutage.LongestDelay, StorageOutage.FirstDelay);
             r.Handle<Exception>(StorageErrors.IsUnavailable);
         });
         endpoint.UseMessageRetry(r =>
