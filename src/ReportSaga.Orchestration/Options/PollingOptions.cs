@@ -33,7 +33,10 @@ public sealed class PollingOptions
     /// </summary>
     public double DelayShare { get; set; } = 0.09;
 
-    /// <summary>The longest wait between two checks, <c>Polling__MaxInterval</c>.</summary>
+    /// <summary>
+    /// The longest wait between two checks, <c>Polling__MaxInterval</c>. The first check may wait longer, when every
+    /// recent similar report took longer (see <see cref="FirstCheckShare"/>).
+    /// </summary>
     public TimeSpan MaxInterval { get; set; } = TimeSpan.FromMinutes(10);
 
     /// <summary>

@@ -10,7 +10,8 @@ namespace ReportSaga.Orchestration.Policies;
 /// reports of similar size, when there are at least <see cref="PollingOptions.MinRecentReports"/> of them (reports
 /// that all took 20 minutes or more are not asked after 5 s); otherwise <see cref="PollingOptions.InitialInterval"/>.</item>
 /// <item>Up to <see cref="PollingOptions.ShortReportAge"/> the waits grow by <see cref="PollingOptions.BackoffFactor"/>
-/// to at most <see cref="PollingOptions.ShortReportInterval"/>: a short report is heard of within about that.</item>
+/// to at most <see cref="PollingOptions.ShortReportInterval"/> (or <see cref="PollingOptions.MaxInterval"/> if that is
+/// shorter): a short report is heard of within about that.</item>
 /// <item>Then each wait is <see cref="PollingOptions.DelayShare"/> of the report's age, at most
 /// <see cref="PollingOptions.MaxInterval"/>: the checks of a long report thin out geometrically, and its completion is
 /// heard of within about that share of its duration. Age counts from submission, so time spent pending or in the
@@ -53,7 +54,8 @@ public sealed class PollingPolicy(PollingOptions options)
         {
             var exponent = Math.Min(Math.Max(attempt, 0), 64);
             var grown = options.InitialInterval.TotalMilliseconds * Math.Pow(options.BackoffFactor, exponent);
-            wait = TimeSpan.FromMilliseconds(Math.Min(grown, Math.Max(options.ShortReportInterval.TotalMilliseconds, options.InitialInterval.TotalMilliseconds)));
+            var longest = Math.Min(Math.Max(options.ShortReportInterval.TotalMilliseconds, options.InitialInterval.TotalMilliseconds), options.MaxInterval.TotalMilliseconds);
+            wait = TimeSpan.FromMilliseconds(Math.Min(grown, longest));
         }
         else
         {

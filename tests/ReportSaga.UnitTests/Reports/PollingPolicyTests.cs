@@ -64,6 +64,14 @@ public sealed class The_polling_policy
     }
 
     [Fact]
+    public void A_max_interval_shorter_than_the_short_report_interval_caps_the_young_waits_too()
+    {
+        var policy = Policy(o => (o.InitialInterval, o.MaxInterval) = (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(3)));
+
+        Assert.Equal(TimeSpan.FromSeconds(3), policy.NextWait(TimeSpan.FromSeconds(30), 10, NoJitter));
+    }
+
+    [Fact]
     public void Past_the_short_report_age_the_wait_is_the_delay_share_of_the_reports_age()
     {
         var policy = Policy();
