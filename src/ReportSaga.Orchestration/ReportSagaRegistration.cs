@@ -57,6 +57,7 @@ public static class ReportSagaRegistration
         bus.TryAddSingleton<SubmissionGranter>();
         bus.AddSingleton<IHostedService>(provider => provider.GetRequiredService<SubmissionGranter>());
         bus.TryAddSingleton<ISubmissionAuthority, SagaSubmissionAuthority>();
+        bus.TryAddSingleton<IReportStepCheck, SagaReportStepCheck>();
 
         bus.AddConsumer<AcceptReportRequestConsumer>(typeof(AcceptReportRequestDefinition));
         // The consumers' queues take only what the saga sends them: no exchange is bound to an internal command.

@@ -149,7 +149,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 })
                 .Publish(context => new ReportSubmitted { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! })
                 .ThenAsync(context => StatusCheckTiming.PlanFirstCheckAsync(context, _pollingPolicy))
-                .Schedule(WakeUp, WakeUpMessage, context => StatusCheckTiming.FirstWait(context, _pollingPolicy))
+                .ThenAsync(context => ScheduleStatusCheckAsync(context, StatusCheckTiming.FirstWait(context, _pollingPolicy)))
                 .TransitionTo(Waiting),
             When(WakeUp.Received)
                 .Then(NewStep)
@@ -160,6 +160,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
 
         During(Waiting,
+            // Status checks are scheduled straight to the consumer (ScheduleStatusCheckAsync); a wake-up here is one
+            // scheduled by an earlier version of the service before an upgrade.
             When(WakeUp.Received)
                 .Then(context => context.Saga.PollCount++)
                 .Then(NewStep)
@@ -234,11 +236,12 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.ProviderStatus = context.Message.Status;
                     context.Saga.StepAttempts++;
                 })
-                .Schedule(WakeUp, WakeUpMessage, context => NextCheckDelay(context.Saga)),
+                .ThenAsync(context => ScheduleStatusCheckAsync(context, NextCheckDelay(context.Saga))),
             When(CallDeferred, IsAnswer)
                 .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
-                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval)));
+                .ThenAsync(context => ScheduleStatusCheckAsync(context,
+                    DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval))));
 
         During(Retrying,
             When(WakeUp.Received)
@@ -259,7 +262,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
-                .Schedule(WakeUp, WakeUpMessage, context => NextCheckDelay(context.Saga))
+                .ThenAsync(context => ScheduleStatusCheckAsync(context, NextCheckDelay(context.Saga)))
                 .TransitionTo(Waiting),
             When(CallDeferred, IsAnswer)
                 .Then(EndStep)
@@ -417,6 +420,31 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         Errors = saga.FailureErrors is null ? [] : JsonSerializer.Deserialize<string[]>(saga.FailureErrors) ?? [],
     };
 
+    /// <summary>
+    /// Schedules the next status check as the command itself, to the status consumer's queue, under a new step: the
+    /// saga does not wake up only to send it (one consume and one broker message less per poll). Its token is the
+    /// wake-up schedule's, so the report's end (<c>Unschedule(WakeUp)</c>) cancels a check still due.
+    /// </summary>
+    private static async Task ScheduleStatusCheckAsync(BehaviorContext<ReportState> context, TimeSpan delay)
+    {
+        context.Saga.PollCount++;
+        NewStep(context);
+        var scheduled = await context.ScheduleSend(ReportSagaQueues.CheckStatusAddress, delay, new CheckReportStatus
+        {
+            RequestId = context.Saga.CorrelationId,
+            StepToken = context.Saga.StepToken!.Value,
+            ReportId = context.Saga.ReportId!,
+        }, context.CancellationToken);
+        context.Saga.WakeUpTokenId = scheduled.TokenId;
+    }
+
+    /// <summary>Cancels a status check still due (scheduled by <see cref="ScheduleStatusCheckAsync"/>) at the queue it was scheduled for.</summary>
+    private static async Task CancelStatusCheckAsync(BehaviorContext<ReportState> context)
+    {
+        if (context.Saga.WakeUpTokenId is { } token)
+            await context.GetPayload<MessageSchedulerContext>().CancelScheduledSend(ReportSagaQueues.CheckStatusAddress, token, context.CancellationToken);
+    }
+
     private TimeSpan NextCheckDelay(ReportState saga) => StatusCheckTiming.NextWait(saga, _pollingPolicy, _time.GetUtcNow());
 
     private TimeSpan RetryDelay(int attempt) =>
@@ -446,6 +474,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         where T : class =>
         binder
             .If(context => HoldsOrAwaitsSlot(context.Saga), then => then.ThenAsync(SubmissionGate.ReleaseAsync))
+            .If(context => context.Saga.CurrentState == Waiting.Name, then => then.ThenAsync(CancelStatusCheckAsync))
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
             .Then(context => RecordFinished(context.Saga))
