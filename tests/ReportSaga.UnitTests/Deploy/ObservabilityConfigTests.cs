@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using ReportSaga.UnitTests.Telemetry;
+using ReportSaga.Testing.Telemetry;
 
 namespace ReportSaga.UnitTests.Deploy;
 

@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using ReportSaga.Orchestration.Telemetry;
 using ReportSaga.UnitTests.Deploy;
+using ReportSaga.Testing.Telemetry;
 using ReportSaga.UnitTests.Service;
 
 namespace ReportSaga.UnitTests.Telemetry;

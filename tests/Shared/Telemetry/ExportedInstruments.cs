@@ -1,9 +1,10 @@
-namespace ReportSaga.UnitTests.Telemetry;
+namespace ReportSaga.Testing.Telemetry;
 
 /// <summary>
 /// Every instrument the service itself exports (meters named <c>ReportSaga…</c>), with its type and unit: the one list
-/// that <c>The_exported_instruments</c> holds the running service, docs/operations.md ("Metrics") and the dashboard and
-/// alert rules to. A new instrument is one more row here and in that table; a rename shows up as a change to both.
+/// that the unit tests hold the running service (<c>The_exported_instruments</c>), docs/operations.md ("Metrics") and the
+/// dashboard and alert rules (<c>ObservabilityConfigTests</c>) to, and the integration test finds over OTLP after a report
+/// runs. A new instrument is one more row here and in that table; a rename shows up as a change to both.
 /// </summary>
 public static class ExportedInstruments
 {
@@ -34,6 +35,9 @@ public static class ExportedInstruments
     /// <summary>One instrument: its OpenTelemetry name, its kind as docs/operations.md writes it, and its UCUM unit.</summary>
     public sealed record Instrument(string Name, string Kind, string Unit)
     {
+        /// <summary>Its kind as OTLP carries it (a monotonic or non-monotonic sum, a histogram, a gauge): whether it is observed or recorded does not show.</summary>
+        public string OtlpKind => Kind.Replace("observable ", "", StringComparison.Ordinal);
+
         /// <summary>
         /// The name Prometheus stores it under, as the OpenTelemetry Collector's and the .NET exporter translate it: dots
         /// to underscores, the unit appended when it is a real unit (<c>s</c> → <c>_seconds</c>; <c>{report}</c> is
