@@ -96,7 +96,10 @@ public static class OtlpMetricsProtobuf
                     break;
                 case 1: position += 8; break;
                 case 5: position += 4; break;
-                case 2: position += (int)ReadVarint(message, ref position); break;
+                case 2:
+                    var skip = (int)ReadVarint(message, ref position); // read before adding: position moves past the length
+                    position += skip;
+                    break;
                 default: throw new InvalidDataException($"Unsupported protobuf wire type {wireType}");
             }
         }
@@ -122,7 +125,10 @@ public static class OtlpMetricsProtobuf
                     position += 8;
                     break;
                 case 5: position += 4; break;
-                case 2: position += (int)ReadVarint(message, ref position); break;
+                case 2:
+                    var skip = (int)ReadVarint(message, ref position); // read before adding: position moves past the length
+                    position += skip;
+                    break;
                 default: throw new InvalidDataException($"Unsupported protobuf wire type {wireType}");
             }
         }

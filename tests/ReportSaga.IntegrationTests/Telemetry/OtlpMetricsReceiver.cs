@@ -18,11 +18,15 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<OtlpMetricsProtobuf.ExportedMetric> _metrics = new();
+    private int _exports;
 
     private OtlpMetricsReceiver(WebApplication app) => _app = app;
 
     /// <summary>The base address exporters are given (they append /v1/metrics, /v1/traces, /v1/logs).</summary>
     public Uri Endpoint { get; private set; } = null!;
+
+    /// <summary>How many exports (<c>POST /v1/metrics</c>) arrived, for failure messages.</summary>
+    public int Exports => Volatile.Read(ref _exports);
 
     /// <summary>Every metric of every export received so far.</summary>
     public IReadOnlyList<OtlpMetricsProtobuf.ExportedMetric> Metrics => _metrics.ToArray();
@@ -36,6 +40,7 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
         var receiver = new OtlpMetricsReceiver(app);
         app.MapPost("/v1/metrics", async (HttpRequest request) =>
         {
+            Interlocked.Increment(ref receiver._exports);
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
             foreach (var metric in OtlpMetricsProtobuf.Read(body.ToArray()))
@@ -45,7 +50,7 @@ public sealed class OtlpMetricsReceiver : IAsyncDisposable
         app.MapPost("/v1/traces", () => Results.Bytes([], "application/x-protobuf"));
         app.MapPost("/v1/logs", () => Results.Bytes([], "application/x-protobuf"));
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         receiver.Endpoint = new Uri(address);
         return receiver;
     }

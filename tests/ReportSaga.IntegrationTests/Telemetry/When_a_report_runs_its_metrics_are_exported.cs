@@ -45,7 +45,8 @@ public sealed class When_a_report_runs_its_metrics_are_exported(OtlpReceiverFixt
         foreach (var instrument in ExportedInstruments.All.Where(i => !RecordedOnlyOnBrokerRefusals.Contains(i.Name)))
         {
             var exported = received.Where(m => m.Name == instrument.Name).ToList();
-            Assert.True(exported.Count > 0, $"{instrument.Name} never arrived; received: {string.Join(", ", received.Select(m => m.Name).Distinct().Order())}");
+            Assert.True(exported.Count > 0, $"{instrument.Name} never arrived in {metrics.Exports} export(s); received: " +
+                string.Join(", ", metrics.Metrics.Select(m => $"{m.Scope}/{m.Name}").Distinct().Order()));
             Assert.All(exported, m => Assert.Equal((instrument.Unit, instrument.OtlpKind), (m.Unit, m.Kind)));
         }
 
