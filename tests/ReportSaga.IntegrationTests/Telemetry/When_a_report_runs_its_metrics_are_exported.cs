@@ -35,7 +35,7 @@ public sealed class When_a_report_runs_its_metrics_are_exported(OtlpReceiverFixt
         var completed = Guid.NewGuid();
         var refused = Guid.NewGuid();
 
-        await service.PublishWithoutTraceParentAsync(completed, ObservedReportService.ReportBody("measured [sim:internal_error]"));
+        await service.PublishWithoutTraceParentAsync(completed, ObservedReportService.ReportBody("measured [sim:internal_error] [sim:time=6s]"));
         await service.PublishWithoutTraceParentAsync(refused, ObservedReportService.ReportBody("refused [sim:validate=invalid]"));
         await service.Outcomes.WaitForCompletedAsync(completed, ReportLimit);
         await service.Outcomes.WaitForFailedAsync(refused, ReportLimit);
@@ -59,7 +59,8 @@ public sealed class When_a_report_runs_its_metrics_are_exported(OtlpReceiverFixt
         Assert.Contains(calls, p => p.GetValueOrDefault("reportsaga.batch_api.endpoint") == "retry" && !p.ContainsKey("error.type"));
         Assert.Contains(calls, p => p.GetValueOrDefault("reportsaga.batch_api.endpoint") == "validate" && p.GetValueOrDefault("error.type") == "invalid");
 
-        // The counts read from the database saw the report on its way: waiting at the provider, holding a gate slot.
+        // The counts read from the database saw the report on its way: waiting at the provider, holding a gate slot (it
+        // stays there for seconds, several refreshes and exports of one second each).
         var byState = Values(received, "reportsaga.report.count", "reportsaga.report.state");
         Assert.Contains(byState, v => v.Tag == "Waiting" && v.Value > 0);
         var gate = Values(received, "reportsaga.submission_gate.report.count", "reportsaga.submission_gate.report.state");
