@@ -27,6 +27,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private static readonly TimeSpan DownloadUrlLifetime = TimeSpan.FromDays(30);
 
     private readonly PollingOptions _polling;
+    private readonly PollingPolicy _pollingPolicy;
     private readonly ReportsOptions _reports;
     private readonly SubmissionOptions _submission;
     private readonly TimeProvider _time;
@@ -39,6 +40,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         ILogger<ReportStateMachine> logger)
     {
         _polling = polling.Value;
+        _pollingPolicy = new PollingPolicy(_polling);
         _reports = reports.Value;
         _submission = submission.Value;
         _time = time;
@@ -146,7 +148,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     Touch(context.Saga);
                 })
                 .Publish(context => new ReportSubmitted { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! })
-                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
+                .ThenAsync(context => StatusCheckTiming.PlanFirstCheckAsync(context, _pollingPolicy))
+                .Schedule(WakeUp, WakeUpMessage, context => StatusCheckTiming.FirstWait(context, _pollingPolicy))
                 .TransitionTo(Waiting),
             When(WakeUp.Received)
                 .Then(NewStep)
@@ -182,6 +185,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                         ReportSagaTelemetry.RecordCreditsUsed(used);
                     RecordFinished(context.Saga);
                 })
+                .ThenAsync(StatusCheckTiming.RecordCompletionAsync)
                 .Publish(context => new ReportCompleted
                 {
                     RequestId = context.Saga.CorrelationId,
@@ -230,7 +234,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.ProviderStatus = context.Message.Status;
                     context.Saga.StepAttempts++;
                 })
-                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(context.Saga.StepAttempts)),
+                .Schedule(WakeUp, WakeUpMessage, context => NextCheckDelay(context.Saga)),
             When(CallDeferred, IsAnswer)
                 .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
@@ -255,7 +259,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
-                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
+                .Schedule(WakeUp, WakeUpMessage, context => NextCheckDelay(context.Saga))
                 .TransitionTo(Waiting),
             When(CallDeferred, IsAnswer)
                 .Then(EndStep)
@@ -413,8 +417,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         Errors = saga.FailureErrors is null ? [] : JsonSerializer.Deserialize<string[]>(saga.FailureErrors) ?? [],
     };
 
-    private TimeSpan PollDelay(int attempt) =>
-        Backoff.Delay(attempt, _polling.InitialInterval, _polling.MaxInterval, _polling.BackoffFactor, _polling.Jitter);
+    private TimeSpan NextCheckDelay(ReportState saga) => StatusCheckTiming.NextWait(saga, _pollingPolicy, _time.GetUtcNow());
 
     private TimeSpan RetryDelay(int attempt) =>
         Backoff.Delay(attempt, _reports.RetryDelay, _reports.MaxRetryDelay);
