@@ -81,7 +81,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(Requested, context => context.Message.Problem is null)
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(_ => ReportSagaTelemetry.RecordReportStarted())
-                .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId })
+                .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId }, DeadlineDelay)
                 .Then(NewStep)
                 .Send(ReportSagaQueues.ValidateAddress, ValidateCommand)
                 .TransitionTo(Validating));
@@ -145,7 +145,10 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
-                .Publish(context => new ReportSubmitted { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! })
+                .Publish(context => new ReportSubmitted
+                {
+                    RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId!, RequestedBy = context.Saga.RequestedBy, Context = EchoedContext(context.Saga),
+                })
                 .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
                 .TransitionTo(Waiting),
             When(WakeUp.Received)
@@ -191,6 +194,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     UsedQuota = context.Saga.UsedQuota,
                     CompletedAt = context.Saga.CompletedAt!.Value,
                     DownloadUrlExpiresAt = context.Saga.CompletedAt!.Value + DownloadUrlLifetime,
+                    RequestedBy = context.Saga.RequestedBy,
+                    Context = EchoedContext(context.Saga),
                 })
                 .ThenAsync(SubmissionGate.ReleaseAsync)
                 .Unschedule(Deadline)
@@ -270,7 +275,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .EndAsFailed(this),
             When(Deadline.Received)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.DeadlineExceeded,
-                    [$"The report did not finish within {_reports.Deadline} (Reports__Deadline)."]))
+                    [context.Saga.DeadlineAt is { } at
+                        ? $"The report did not finish by its deadline, {at:O} (RequestReport.deadline)."
+                        : $"The report did not finish within {_reports.Deadline} (Reports__Deadline)."]))
                 .EndAsFailed(this),
             When(CancelRequested)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.Cancelled,
@@ -343,6 +350,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.Report = message.Report is { ValueKind: JsonValueKind.Object } report ? report.GetRawText() : "{}";
         saga.MaxCredits = message.MaxCredits;
         saga.RequestedBy = message.RequestedBy;
+        saga.Context = message.Context is { ValueKind: JsonValueKind.Object } context ? context.GetRawText() : null;
+        saga.DeadlineAt = message.DeadlineAt;
         saga.TraceParent = System.Diagnostics.Activity.Current?.Id;
         saga.CreatedAt = now;
         saga.UpdatedAt = now;
@@ -400,6 +409,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         RequestId = context.Saga.CorrelationId,
         EstimatedCredits = context.Message.EstimatedCredits,
         Warnings = context.Message.Warnings,
+        RequestedBy = context.Saga.RequestedBy,
+        Context = EchoedContext(context.Saga),
     };
 
     private static ReportWakeUp WakeUpMessage(BehaviorContext<ReportState> context) =>
@@ -411,7 +422,22 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         ReportId = saga.ReportId,
         Reason = saga.FailureReason ?? ReportFailureReasons.Invalid,
         Errors = saga.FailureErrors is null ? [] : JsonSerializer.Deserialize<string[]>(saga.FailureErrors) ?? [],
+        RequestedBy = saga.RequestedBy,
+        Context = EchoedContext(saga),
     };
+
+    /// <summary>The request's context as every event carries it, unchanged; null when it sent none.</summary>
+    internal static JsonElement? EchoedContext(ReportState saga)
+    {
+        if (saga.Context is null)
+            return null;
+        using var document = JsonDocument.Parse(saga.Context);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The request's own deadline when it set one (checked against Reports__Deadline on arrival), else the limit.</summary>
+    private TimeSpan DeadlineDelay(BehaviorContext<ReportState, ReportRequestAccepted> context) =>
+        context.Saga.DeadlineAt is { } at ? at - _time.GetUtcNow() : _reports.Deadline;
 
     private TimeSpan PollDelay(int attempt) =>
         Backoff.Delay(attempt, _polling.InitialInterval, _polling.MaxInterval, _polling.BackoffFactor, _polling.Jitter);
@@ -472,5 +498,7 @@ internal static class ReportStateMachineBinderExtensions
                 RequestId = context.Saga.CorrelationId,
                 ReportId = context.Saga.ReportId ?? "",
                 Status = ProviderStatuses.Normalize(status(context)),
+                RequestedBy = context.Saga.RequestedBy,
+                Context = ReportStateMachine.EchoedContext(context.Saga),
             }));
 }
