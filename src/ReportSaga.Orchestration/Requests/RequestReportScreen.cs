@@ -62,7 +62,8 @@ public static class RequestReportScreen
                       ?? RequestReportRules.MaxCredits(fields.MaxCredits)
                       ?? contextProblem
                       ?? RequestReportRules.Deadline(fields.Deadline)
-                      ?? RequestReportRules.Report(fields.Report);
+                      ?? RequestReportRules.Report(fields.Report)
+                      ?? RequestReportSchema.Problem(message);
         if (problem is null)
             return RequestReportVerdict.Accept(requestId);
         var requestedBy = requestedByProblem is null && fields.Repeated != "requestedBy" && fields.RequestedBy is { ValueKind: JsonValueKind.String } name ? name.GetString() : null;

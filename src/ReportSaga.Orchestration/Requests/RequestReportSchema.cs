@@ -1,0 +1,32 @@
+using System.Text.Json;
+using Json.Schema;
+using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Schemas;
+
+namespace ReportSaga.Orchestration.Requests;
+
+/// <summary>
+/// The published JSON Schema of <c>RequestReport</c> (<see cref="ContractSchemas"/>, the one <c>docs/asyncapi.yaml</c>
+/// holds) as the entry endpoint applies it: what the document promises is what the service takes. It runs after the
+/// field rules, which give the more specific reason; a request they pass and the schema refuses is refused naming the
+/// place in the request and the schema keyword it breaks.
+/// </summary>
+public static class RequestReportSchema
+{
+    private static readonly Lazy<JsonSchema> Schema =
+        new(() => JsonSchema.FromText(ContractSchemas.For(typeof(RequestReport)).ToJsonString()));
+
+    private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
+
+    /// <summary>Why the message does not match the schema, naming the instance path and the schema path; null when it does.</summary>
+    public static string? Problem(JsonElement message)
+    {
+        var results = Schema.Value.Evaluate(message, Options);
+        if (results.IsValid)
+            return null;
+        var failure = results.Details?.FirstOrDefault(d => d.Errors is { Count: > 0 }) ?? results;
+        var error = failure.Errors?.Values.FirstOrDefault() ?? "does not match";
+        var at = failure.InstanceLocation.ToString();
+        return $"RequestReport does not match its schema (docs/asyncapi.yaml) at {(at.Length == 0 ? "/" : at)}, schema path #{failure.EvaluationPath}: {error}";
+    }
+}
