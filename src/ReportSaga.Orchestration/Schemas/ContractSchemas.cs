@@ -53,7 +53,8 @@ public static class ContractSchemas
         foreach (var (name, node) in properties.ToList())
         {
             var property = messageType.GetProperties().Single(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name) == name);
-            var refined = Refine(messageType, name, node!.AsObject());
+            // A JsonElement field exports as `true` (any JSON): Refine says what it holds.
+            var refined = Refine(messageType, name, node as JsonObject ?? new JsonObject());
             if (Describe(messageType, property.Name) is { } text)
                 refined.Insert(0, "description", text);
             properties[name] = refined;
