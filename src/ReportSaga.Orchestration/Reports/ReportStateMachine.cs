@@ -90,7 +90,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(Estimated, context => IsAnswer(context) && IsOverBudget(context.Saga, context.Message))
                 .Then(EndStep)
                 .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
-                .Publish(Validation)
+                .Publish(Validation, RequesterHeader.Set)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
                     [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
                 .EndAsFailed(this),
@@ -103,7 +103,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     Touch(context.Saga);
                     ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
                 })
-                .Publish(Validation)
+                .Publish(Validation, RequesterHeader.Set)
                 // Its place in line is when the request arrived, so validation order (answers return in any order) reorders nothing.
                 .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.CreatedAt))
                 .TransitionTo(Queued),
@@ -148,7 +148,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Publish(context => new ReportSubmitted
                 {
                     RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId!, RequestedBy = context.Saga.RequestedBy, Context = EchoedContext(context.Saga),
-                })
+                }, RequesterHeader.Set)
                 .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
                 .TransitionTo(Waiting),
             When(WakeUp.Received)
@@ -196,7 +196,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     DownloadUrlExpiresAt = context.Saga.CompletedAt!.Value + DownloadUrlLifetime,
                     RequestedBy = context.Saga.RequestedBy,
                     Context = EchoedContext(context.Saga),
-                })
+                }, RequesterHeader.Set)
                 .ThenAsync(SubmissionGate.ReleaseAsync)
                 .Unschedule(Deadline)
                 .TransitionTo(Completed),
@@ -472,7 +472,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
             .Then(context => RecordFinished(context.Saga))
-            .Publish(context => Failure(context.Saga))
+            .Publish(context => Failure(context.Saga), RequesterHeader.Set)
             .TransitionTo(Failed);
 
     private bool HoldsOrAwaitsSlot(ReportState saga) =>
@@ -500,5 +500,5 @@ internal static class ReportStateMachineBinderExtensions
                 Status = ProviderStatuses.Normalize(status(context)),
                 RequestedBy = context.Saga.RequestedBy,
                 Context = ReportStateMachine.EchoedContext(context.Saga),
-            }));
+            }, RequesterHeader.Set));
 }
