@@ -18,6 +18,38 @@ public static class RequestReportSchema
 
     private static readonly EvaluationOptions Options = new() { OutputFormat = OutputFormat.List };
 
+    /// <summary>
+    /// The schema's verdict on the fields as the service reads them: MassTransit matches names case-insensitively and
+    /// takes the last of a repeated one, where JSON Schema is exact, so the fields are checked under their published
+    /// names (<see cref="RequestFields"/> found them the deserializer's way).
+    /// </summary>
+    internal static string? Problem(RequestFields fields)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            Write(writer, "requestId", fields.RequestId);
+            Write(writer, "report", fields.Report);
+            Write(writer, "maxCredits", fields.MaxCredits);
+            Write(writer, "requestedBy", fields.RequestedBy);
+            Write(writer, "context", fields.Context);
+            Write(writer, "deadline", fields.Deadline);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth + 1 });
+        return Problem(document.RootElement);
+    }
+
+    private static void Write(Utf8JsonWriter writer, string name, JsonElement? value)
+    {
+        if (value is not { } element)
+            return;
+        writer.WritePropertyName(name);
+        element.WriteTo(writer);
+    }
+
     /// <summary>Why the message does not match the schema, naming the instance path and the schema path; null when it does.</summary>
     public static string? Problem(JsonElement message)
     {

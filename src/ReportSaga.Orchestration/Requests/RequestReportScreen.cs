@@ -63,7 +63,7 @@ public static class RequestReportScreen
                       ?? contextProblem
                       ?? RequestReportRules.Deadline(fields.Deadline)
                       ?? RequestReportRules.Report(fields.Report)
-                      ?? RequestReportSchema.Problem(message);
+                      ?? RequestReportSchema.Problem(fields);
         if (problem is null)
             return RequestReportVerdict.Accept(requestId);
         var requestedBy = requestedByProblem is null && fields.Repeated != "requestedBy" && fields.RequestedBy is { ValueKind: JsonValueKind.String } name ? name.GetString() : null;
