@@ -138,7 +138,7 @@ provision_python() {
 provision_servers
 provision_python
 
-# The .NET samples install ReportSaga.Contracts as a package from artifacts/packages (samples/nuget.config), so it is
+# The .NET samples install ReportSaga.Contracts as a package from artifacts/packages (nuget.config), so it is
 # packed first: a package that does not pack, or lacks what the samples use, fails the run here or in their build.
 PACKAGES_DIR="artifacts/packages"
 log "packing ReportSaga.Contracts into $PACKAGES_DIR"

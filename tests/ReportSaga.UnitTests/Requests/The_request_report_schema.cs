@@ -36,7 +36,7 @@ public sealed class The_request_report_schema
     [InlineData($$"""{"requestId":"{{RequestId}}","report":{{Report}},"maxCredits":0}""", "/maxCredits", "#/properties/maxCredits/minimum")]
     [InlineData($$"""{"requestId":"{{RequestId}}","report":{{Report}},"context":[1]}""", "/context", "#/properties/context/type")]
     [InlineData($$"""{"requestId":"{{RequestId}}","report":{{Report}},"deadline":"soon"}""", "/deadline", "#/properties/deadline/pattern")]
-    [InlineData($$"""{"requestId":"{{RequestId}}","report":{"report_query":{"tables":[]}}}""", "/report/report_query/tables", "#/properties/report/properties/report_query/properties/tables/minItems")]
+    [InlineData("{\"requestId\":\"" + RequestId + "\",\"report\":{\"report_query\":{\"tables\":[]}}}", "/report/report_query/tables", "#/properties/report/properties/report_query/properties/tables/minItems")]
     [InlineData($$"""{"requestId":"{{RequestId}}"}""", "/", "#/required")]
     public void Names_the_place_in_the_request_and_the_schema_path_it_breaks(string body, string at, string schemaPath)
     {
