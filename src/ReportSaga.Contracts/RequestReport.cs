@@ -24,7 +24,7 @@ public sealed record RequestReport
     public string? RequestedBy { get; init; }
 
     /// <summary>
-    /// Anything the requester wants back: a JSON object of at most 4,096 bytes (as compact UTF-8 JSON), carried
+    /// Anything the requester wants back: a JSON object of at most 4,096 bytes of JSON text (UTF-8, as sent), carried
     /// unchanged on every event of the report (<c>context</c>), so a subscriber need not keep its own lookup.
     /// </summary>
     public JsonElement? Context { get; init; }

@@ -61,7 +61,8 @@ public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports
             return $"RequestReport.deadline {text} has already passed.";
         if (resolved > now + limit)
             return $"RequestReport.deadline {text} is beyond the service's limit of {limit} from now ({RequestLimits.DeadlineKey}).";
-        at = resolved;
+        // In UTC, so the stored time and the failure text read the same whatever offset the requester wrote.
+        at = resolved.ToUniversalTime();
         return null;
     }
 

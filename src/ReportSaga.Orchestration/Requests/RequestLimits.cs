@@ -16,7 +16,7 @@ public static class RequestLimits
     public const int QuotedValueLength = 40;
 
     /// <summary>
-    /// The largest <c>context</c>, as compact UTF-8 JSON: it is stored with the report and copied onto every event, so
+    /// The largest <c>context</c>, in bytes of its JSON text as sent (UTF-8): it is stored with the report and copied onto every event, so
     /// it stays small (an id or two, a correlation key), never a payload.
     /// </summary>
     public const int MaxContextBytes = 4096;

@@ -77,9 +77,9 @@ public static class RequestReportRules
             return null;
         if (element.ValueKind != JsonValueKind.Object)
             return $"RequestReport.context must be a JSON object (was {Quote(element)}).";
-        var size = CompactSize(element);
+        var size = System.Text.Encoding.UTF8.GetByteCount(element.GetRawText());
         return size > RequestLimits.MaxContextBytes
-            ? $"RequestReport.context must be at most {RequestLimits.Count(RequestLimits.MaxContextBytes)} bytes as compact JSON (was {RequestLimits.Count(size)})."
+            ? $"RequestReport.context must be at most {RequestLimits.Count(RequestLimits.MaxContextBytes)} bytes of JSON (was {RequestLimits.Count(size)})."
             : null;
     }
 
@@ -109,15 +109,6 @@ public static class RequestReportRules
     public static string? FindProblem(RequestReport message) =>
         RequestedBy(message.RequestedBy) ?? MaxCredits(message.MaxCredits) ?? Context(message.Context) ?? Deadline(message.Deadline)
         ?? Report(message.Report);
-
-    /// <summary>The element's size as compact UTF-8 JSON, counted without keeping the text.</summary>
-    private static long CompactSize(JsonElement element)
-    {
-        var counter = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(counter))
-            element.WriteTo(writer);
-        return counter.WrittenCount;
-    }
 
     /// <summary>The value as JSON, cut to <see cref="RequestLimits.QuotedValueLength"/> characters: recognisable, never large.</summary>
     internal static string Quote(JsonElement element)

@@ -38,7 +38,11 @@ public static class RequestReportSchema
             writer.WriteEndObject();
         }
 
-        using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = RequestLimits.MaxDepth + 1 });
+        // The raw values keep any comments and trailing commas the body had, which MassTransit's reader allows too.
+        using var document = JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions
+        {
+            MaxDepth = RequestLimits.MaxDepth + 1, CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true,
+        });
         return Problem(document.RootElement);
     }
 
@@ -47,18 +51,34 @@ public static class RequestReportSchema
         if (value is not { } element)
             return;
         writer.WritePropertyName(name);
-        element.WriteTo(writer);
+        // As sent: re-encoding would trip over text that is not valid UTF-16 inside the Batch API body, which the
+        // service forwards unchanged.
+        writer.WriteRawValue(element.GetRawText(), skipInputValidation: true);
     }
 
     /// <summary>Why the message does not match the schema, naming the instance path and the schema path; null when it does.</summary>
     public static string? Problem(JsonElement message)
     {
-        var results = Schema.Value.Evaluate(message, Options);
+        EvaluationResults results;
+        try
+        {
+            results = Schema.Value.Evaluate(message, Options);
+        }
+        catch (InvalidOperationException)
+        {
+            // Text that is not valid UTF-16 (an unpaired surrogate escape) where the schema reads a name or string: the
+            // field rules have judged every field the service reads, and the Batch API body goes to the provider as
+            // sent, so the schema has nothing to add here.
+            return null;
+        }
+
         if (results.IsValid)
             return null;
         var failure = results.Details?.FirstOrDefault(d => d.Errors is { Count: > 0 }) ?? results;
-        var error = failure.Errors?.Values.FirstOrDefault() ?? "does not match";
+        // The errors are keyed by the keyword that failed; the evaluation path leads to the schema that holds it.
+        var (keyword, error) = failure.Errors?.FirstOrDefault() is { Key: not null } first ? (first.Key, first.Value) : ("", "does not match");
         var at = failure.InstanceLocation.ToString();
-        return $"RequestReport does not match its schema (docs/asyncapi.yaml) at {(at.Length == 0 ? "/" : at)}, schema path #{failure.EvaluationPath}: {error}";
+        var schemaPath = $"#{failure.EvaluationPath}{(keyword.Length == 0 ? "" : "/" + keyword)}";
+        return $"RequestReport does not match its schema (docs/asyncapi.yaml) at {(at.Length == 0 ? "/" : at)}, schema path {schemaPath}: {error}";
     }
 }

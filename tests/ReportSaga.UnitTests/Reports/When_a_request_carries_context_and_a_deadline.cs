@@ -76,7 +76,7 @@ public sealed class When_a_request_carries_context_and_a_deadline : ReportSagaTe
 
         var failed = await InvalidAsync(requestId);
 
-        Assert.Equal(["RequestReport.context must be at most 4,096 bytes as compact JSON (was 5,011)."], failed.Errors);
+        Assert.Equal(["RequestReport.context must be at most 4,096 bytes of JSON (was 5,011)."], failed.Errors);
         Assert.Null(failed.Context);
     }
 
@@ -106,7 +106,9 @@ public sealed class When_a_request_carries_context_and_a_deadline : ReportSagaTe
         Assert.Equal(ReportFailureReasons.DeadlineExceeded, failed.Reason);
         var error = Assert.Single(failed.Errors);
         Assert.Equal($"The report did not finish by its deadline, {ReportSagaHarness.Start.AddSeconds(20):O} (RequestReport.deadline).", error);
-        Assert.InRange(Harness.Time.GetUtcNow() - ReportSagaHarness.Start, TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(25));
+        // Before the simulator's 30 s of processing were over, and long before the service's two hours.
+        Assert.True(Harness.Time.GetUtcNow() - ReportSagaHarness.Start < TimeSpan.FromSeconds(30));
+        Assert.Empty(Harness.Published<ReportCompleted>(requestId, m => m.RequestId));
     }
 
     [Fact]
@@ -119,7 +121,8 @@ public sealed class When_a_request_carries_context_and_a_deadline : ReportSagaTe
         var failed = Assert.IsType<ReportFailed>(await Harness.RunToEndAsync(requestId, step: TimeSpan.FromSeconds(1)));
 
         Assert.Equal(ReportFailureReasons.DeadlineExceeded, failed.Reason);
-        Assert.InRange(Harness.Time.GetUtcNow() - ReportSagaHarness.Start, TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(20));
+        Assert.Equal([$"The report did not finish by its deadline, {at.ToUniversalTime():O} (RequestReport.deadline)."], failed.Errors);
+        Assert.True(Harness.Time.GetUtcNow() - ReportSagaHarness.Start < TimeSpan.FromSeconds(30));
     }
 
     [Fact]

@@ -45,6 +45,6 @@ public sealed class The_request_report_schema
         var problem = RequestReportSchema.Problem(document.RootElement);
 
         Assert.NotNull(problem);
-        Assert.StartsWith($"RequestReport does not match its schema (docs/asyncapi.yaml) at {at}, schema path {schemaPath}: ", problem, StringComparison.Ordinal);
+        Assert.Equal($"RequestReport does not match its schema (docs/asyncapi.yaml) at {at}, schema path {schemaPath}: ", problem[..problem.IndexOf(": ", StringComparison.Ordinal)] + ": ");
     }
 }
