@@ -150,6 +150,19 @@ provision_servers
 provision_python
 provision_promtool
 
+# The .NET samples install ReportSaga.Contracts as a package from artifacts/packages (nuget.config), so it is
+# packed first: a package that does not pack, or lacks what the samples use, fails the run here or in their build.
+PACKAGES_DIR="artifacts/packages"
+log "packing ReportSaga.Contracts into $PACKAGES_DIR"
+rm -rf "$PACKAGES_DIR"
+# NuGet keeps an extracted copy per version; a repack under the same version must not be shadowed by it.
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/reportsaga.contracts"
+if ! dotnet pack src/ReportSaga.Contracts -c "$CONFIGURATION" -o "$PACKAGES_DIR" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then
+    log "packing the contracts failed; no test ran"
+    failed=1
+    exit 1
+fi
+
 log "building ReportSaga.sln ($CONFIGURATION, warnings as errors)"
 if ! dotnet build ReportSaga.sln -c "$CONFIGURATION" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then
     log "the build failed; no test ran"

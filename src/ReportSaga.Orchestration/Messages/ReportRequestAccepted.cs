@@ -13,6 +13,12 @@ public sealed record ReportRequestAccepted
     public long? MaxCredits { get; init; }
     public string? RequestedBy { get; init; }
 
+    /// <summary>The request's <c>context</c>, echoed on every event of the report.</summary>
+    public JsonElement? Context { get; init; }
+
+    /// <summary>When the report must be finished: the request's own deadline resolved to a time, or null for the service's limit.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
     /// <summary>What is wrong with the request, when it cannot be run; the saga fails it with reason <c>invalid</c>.</summary>
     public string? Problem { get; init; }
 }

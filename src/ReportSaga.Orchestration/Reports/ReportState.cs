@@ -20,6 +20,12 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     public long? MaxCredits { get; set; }
     public string? RequestedBy { get; set; }
 
+    /// <summary>The request's <c>context</c> as JSON text, echoed on every event; null when it sent none.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>When the report must be finished, when the request asked for its own deadline; else the service's limit applies.</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
     /// <summary>The provider's report id, once submitted.</summary>
     public string? ReportId { get; set; }
 

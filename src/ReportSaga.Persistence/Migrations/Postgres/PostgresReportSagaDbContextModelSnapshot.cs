@@ -32,6 +32,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("Context")
+                        .HasColumnType("text")
+                        .HasColumnName("context");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -44,6 +48,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.Property<long?>("DataPointsCount")
                         .HasColumnType("bigint")
                         .HasColumnName("data_points_count");
+
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
 
                     b.Property<Guid?>("DeadlineTokenId")
                         .HasColumnType("uuid")

@@ -27,6 +27,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("Context")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("context");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -39,6 +43,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.Property<long?>("DataPointsCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("data_points_count");
+
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deadline_at");
 
                     b.Property<Guid?>("DeadlineTokenId")
                         .HasColumnType("TEXT")
