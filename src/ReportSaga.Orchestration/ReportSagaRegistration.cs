@@ -8,6 +8,7 @@ using ReportSaga.Orchestration.Consumers;
 using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Reports;
+using ReportSaga.Orchestration.Reports.History;
 using ReportSaga.Orchestration.Submissions;
 
 namespace ReportSaga.Orchestration;
@@ -47,6 +48,8 @@ public static class ReportSagaRegistration
             bus.TryAddSingleton<InMemorySubmissionQueue>();
             bus.TryAddSingleton<ISubmissionQueue>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
             bus.TryAddSingleton<ISubmissionGrants>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
+            bus.TryAddSingleton<InMemoryReportHistory>();
+            bus.TryAddSingleton<IReportHistory>(provider => provider.GetRequiredService<InMemoryReportHistory>());
         }
         else
             configureReportRepository(report);

@@ -66,6 +66,8 @@ public static class PersistenceServiceCollectionExtensions
         // side runs short transactions of its own.
         services.TryAddScoped<ISubmissionQueue, EfSubmissionQueue>();
         services.TryAddSingleton<ISubmissionGrants, EfSubmissionGrants>();
+        // A report's history is written by the saga in its own transaction, like its gate entry.
+        services.TryAddScoped<Orchestration.Reports.History.IReportHistory, Reports.EfReportHistory>();
         return settings;
     }
 
