@@ -60,6 +60,7 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<Retention.FinishedReportRetentionService>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
         services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
+        services.TryAddSingleton<Reports.IReportQueries, Reports.ReportQueries>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
         // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's
