@@ -8,7 +8,8 @@
 #   3. otherwise local Debian packages: installs rabbitmq-server and postgresql when missing, starts them
 #      when stopped (running ones are reused), and exports the variables above.
 # The Python sample's test needs a Python 3 with pika: REPORTSAGA_TEST_PYTHON, else /usr/bin/python3 with Debian's
-# python3-pika (installed when missing and apt-get is there).
+# python3-pika (installed when missing and apt-get is there). The operator console's browser tests need Debian's
+# chromium and chromium-driver (installed when missing and apt-get is there).
 # Results: one trx file per test project in artifacts/test-results/ (override with REPORTSAGA_TEST_RESULTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,8 +136,22 @@ provision_python() {
     fi
 }
 
+# The operator console's browser tests drive Debian's chromium through its chromedriver (the browser vendors' download
+# sites are out of reach, so Selenium Manager cannot fetch one); they fail, never skip, when neither is there.
+provision_browser() {
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+        return 0
+    fi
+    if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+        install_missing_packages chromium chromium-driver
+    else
+        log "no /usr/bin/chromium and chromedriver and no apt-get as root: the browser tests will say what is missing"
+    fi
+}
+
 provision_servers
 provision_python
+provision_browser
 
 log "building ReportSaga.sln ($CONFIGURATION, warnings as errors)"
 if ! dotnet build ReportSaga.sln -c "$CONFIGURATION" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then
