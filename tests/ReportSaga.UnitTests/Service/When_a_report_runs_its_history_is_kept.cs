@@ -2,6 +2,8 @@ using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Reports.History;
+using ReportSaga.Persistence;
 using ReportSaga.Persistence.Reports;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.UnitTests.Reports;
@@ -68,5 +70,52 @@ public sealed class When_a_report_runs_its_history_is_kept : IAsyncLifetime
         }
 
         throw new Xunit.Sdk.XunitException($"The history of report {requestId} did not reach the expected end within 30 s.");
+    }
+}
+
+/// <summary>The history commits with the state change or not at all: a save that loses to a concurrent writer leaves no row.</summary>
+public sealed class When_a_saga_save_conflicts_its_history_is_written_once : IAsyncLifetime
+{
+    private readonly ServiceUnderTest _service = new(null, services =>
+        services.AddScoped<IReportHistory>(provider => new ConflictOnSubmissionAccepted(
+            provider.GetRequiredService<ReportSagaDbContext>(), new EfReportHistory(provider.GetRequiredService<ReportSagaDbContext>()))));
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    [Fact]
+    public async Task The_retried_change_has_one_history_row()
+    {
+        var requestId = NewId.NextGuid();
+        await _service.Services.GetRequiredService<IBus>().Publish(new RequestReport { RequestId = requestId, Report = ReportBodies.Monthly("conflict") });
+
+        List<ReportHistoryRecord> rows = [];
+        for (var attempt = 0; attempt < 120 && !rows.Any(x => x.ToState == "Completed"); attempt++)
+        {
+            await Task.Delay(250);
+            await using var db = _service.Services.GetRequiredService<IReportSagaDbContextFactory>().CreateDbContext();
+            rows = await db.ReportHistory.AsNoTracking().Where(x => x.RequestId == requestId).OrderBy(x => x.Id).ToListAsync();
+        }
+
+        Assert.Contains(rows, x => x.ToState == "Completed");
+        Assert.Equal(2, ConflictOnSubmissionAccepted.Attempts(requestId));
+        Assert.Single(rows, x => x.Event == "SubmissionAccepted");
+        Assert.Single(rows, x => x.FromState == "Submitting" && x.ToState == "Waiting");
+    }
+
+    /// <summary>Plays another instance committing the same report between this attempt's load and its save, once.</summary>
+    private sealed class ConflictOnSubmissionAccepted(ReportSagaDbContext db, IReportHistory inner) : IReportHistory
+    {
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, int> Seen = new();
+
+        public static int Attempts(Guid requestId) => Seen.GetValueOrDefault(requestId);
+
+        public void Record(ReportHistoryEntry entry)
+        {
+            inner.Record(entry);
+            if (entry.Event == "SubmissionAccepted" && Seen.AddOrUpdate(entry.RequestId, 1, (_, n) => n + 1) == 1)
+                db.Database.ExecuteSqlRaw("UPDATE report_state SET version = version + 1 WHERE correlation_id = {0}", entry.RequestId);
+        }
     }
 }
