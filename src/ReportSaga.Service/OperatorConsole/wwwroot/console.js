@@ -129,6 +129,8 @@ function reportRow(report) {
 // ---- timeline ----
 async function openTimeline(requestId) {
   selectedId = requestId;
+  // A link to this view: /#report=<request id>.
+  history.replaceState(null, "", "#report=" + encodeURIComponent(requestId));
   for (const row of document.querySelectorAll("#report-list tbody tr"))
     row.classList.toggle("selected", row.dataset.requestId === requestId);
   clearTimeout(timelineTimer);
@@ -284,6 +286,8 @@ document.addEventListener("DOMContentLoaded", () => {
   refreshOverview();
   loadReports(false);
   refreshErrors();
+  const linked = /^#report=([0-9a-fA-F-]{36})$/.exec(location.hash);
+  if (linked) openTimeline(linked[1]);
   setInterval(refreshOverview, 2000);
   setInterval(refreshErrors, 5000);
 });
