@@ -63,12 +63,15 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
         // What the polling policy learns from: the completed reports' rows, shared by every instance.
         services.TryAddSingleton<IRecentReportDurations, Reports.RecentReportDurations>();
+        services.TryAddSingleton<Reports.IReportQueries, Reports.ReportQueries>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
         // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's
         // side runs short transactions of its own.
         services.TryAddScoped<ISubmissionQueue, EfSubmissionQueue>();
         services.TryAddSingleton<ISubmissionGrants, EfSubmissionGrants>();
+        // A report's history is written by the saga in its own transaction, like its gate entry.
+        services.TryAddScoped<Orchestration.Reports.History.IReportHistory, Reports.EfReportHistory>();
         return settings;
     }
 

@@ -46,6 +46,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         _time = time;
 
         InstanceState(x => x.CurrentState);
+        // Every change of a report is written to its history, in the same transaction as the change.
+        ConnectEventObserver(new History.ReportHistoryObserver(time));
 
         Event(() => Requested, x => x.CorrelateById(m => m.Message.RequestId));
         Event(() => Estimated, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));

@@ -23,5 +23,7 @@ internal static class ReportStateMap
         report.Property(x => x.TraceParent).HasMaxLength(ReportStateColumns.TraceParentMaxLength);
         report.HasIndex(x => x.CurrentState);
         report.HasIndex(x => x.ReportId);
+        // The operator list pages through reports newest first (keyset on created_at, then the id).
+        report.HasIndex(x => new { x.CreatedAt, x.CorrelationId });
     }
 }
