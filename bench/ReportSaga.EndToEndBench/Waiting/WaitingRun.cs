@@ -64,7 +64,8 @@ internal static class WaitingRun
                 tracker.Request(0).Report!.Value, waiting);
             var providerTime = seeding.Elapsed;
             await WaitingSeeder.SeedDatabaseAsync(database.ConnectionString, template, reportIds, options.PollInterval, DateTime.UtcNow + Parked);
-            Console.WriteLine($"  seeded {waiting:N0} reports waiting: {providerTime.TotalSeconds:0.0} s at the provider, {(seeding.Elapsed - providerTime).TotalSeconds:0.0} s in the database");
+            var databaseTime = seeding.Elapsed - providerTime;
+            Console.WriteLine($"  seeded {waiting:N0} reports waiting: {providerTime.TotalSeconds:0.0} s at the provider, {databaseTime.TotalSeconds:0.0} s in the database");
 
             // 3. The measured service process(es), on the seeded database.
             var settings = new Dictionary<string, string>(baseSettings)
@@ -113,7 +114,7 @@ internal static class WaitingRun
                 Duration = clock.Elapsed,
                 PollInterval = options.PollInterval,
                 ProviderSeeding = providerTime,
-                DatabaseSeeding = seeding.Elapsed - providerTime,
+                DatabaseSeeding = databaseTime,
                 IdleResident = idle,
                 Resident = memory.Resident.Select(r => r.Bytes).ToList(),
                 PeakResident = peak,
