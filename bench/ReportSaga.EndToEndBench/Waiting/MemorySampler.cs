@@ -26,7 +26,7 @@ internal sealed class MemorySampler : IAsyncDisposable
     private MemorySampler(IReadOnlyList<ServiceProcess> services, TimeSpan duration)
     {
         _services = services;
-        if (FindDotnetCounters() is { } tool)
+        if (Tool.Find("dotnet-counters") is { } tool)
         {
             foreach (var service in services)
             {
@@ -146,14 +146,5 @@ internal sealed class MemorySampler : IAsyncDisposable
         if (!_stop.IsCancellationRequested)
             await StopAsync();
         _stop.Dispose();
-    }
-
-    private static string? FindDotnetCounters()
-    {
-        var home = Environment.GetEnvironmentVariable("HOME") ?? "";
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Append(Path.Combine(home, ".dotnet", "tools"))
-            .Select(d => Path.Combine(d, "dotnet-counters"));
-        return candidates.FirstOrDefault(File.Exists);
     }
 }

@@ -22,9 +22,11 @@ internal static class WaitingPrinter
             Row("seeded reports checked at least once", $"{run.Polled:N0} of {run.Waiting:N0}"),
             Row("seeded reports still Waiting / ended", $"{run.StillWaiting:N0} / {run.Ended:N0}"),
             Row("wake-ups due but not sent at the end (scheduler backlog)", $"{run.WakeUpsDueNotSent:N0}"),
+            Row("messages in the service's queues at the end", run.QueuedAtBroker.Count == 0 ? "0" : string.Join(", ", run.QueuedAtBroker.Select(q => $"{q.Key} {q.Value:N0}"))),
             Row("service CPU", $"{run.ServiceCpu.TotalSeconds:0.0} s ({run.ServiceCpu.TotalSeconds / run.Duration.TotalSeconds * 100:0} % of a core)"),
             Row("RSS ready, before any wake-up was due", WaitingRun.Mb(run.IdleResident)),
             Row("RSS steady (median of the last third) / peak sample / VmHWM", $"{WaitingRun.Mb(WaitingResult.Steady(run.Resident))} / {WaitingRun.Mb(run.Resident.DefaultIfEmpty().Max())} / {WaitingRun.Mb(run.PeakResident)}"),
+            Row("RSS at the end, after a full collection (dotnet-gcdump)", run.ResidentAfterFullCollection is { } after ? WaitingRun.Mb(after) : "n/a"),
             Row("GC heap after collection: steady / peak", run.HasGcCounters && run.GcHeap.Count > 0
                 ? $"{WaitingRun.Mb(WaitingResult.Steady(run.GcHeap))} / {WaitingRun.Mb(run.GcHeap.Max())}"
                 : "n/a (dotnet-counters not installed)"),
@@ -36,6 +38,8 @@ internal static class WaitingPrinter
         Console.WriteLine("RSS every 10 s (MB): " + string.Join(' ', run.Resident.Where((_, i) => i % 10 == 0).Select(b => (b / 1024 / 1024).ToString(CultureInfo.InvariantCulture))));
         if (run.GcHeap.Count > 0)
             Console.WriteLine("GC heap every 10 s (MB): " + string.Join(' ', run.GcHeap.Where((_, i) => i % 10 == 0).Select(b => (b / 1024 / 1024).ToString(CultureInfo.InvariantCulture))));
+        foreach (var report in run.HeapReports)
+            Console.WriteLine("live managed objects by type at the end (dotnet-gcdump report), " + report);
     }
 
     /// <summary>The smallest against the largest N: steady RSS, peak and GC heap, and the target.</summary>
@@ -52,6 +56,8 @@ internal static class WaitingPrinter
                 $"x{steadyRatio:0.00}", $"within {Tolerance:P0}: {(met ? "met" : "MISSED")}" },
             new[] { "RSS peak (VmHWM)", WaitingRun.Mb(small.PeakResident), WaitingRun.Mb(large.PeakResident), $"x{Ratio(large.PeakResident, small.PeakResident):0.00}", "" },
         };
+        if (small.ResidentAfterFullCollection is { } smallAfter && large.ResidentAfterFullCollection is { } largeAfter)
+            rows.Add(["RSS at the end after a full collection", WaitingRun.Mb(smallAfter), WaitingRun.Mb(largeAfter), $"x{Ratio(largeAfter, smallAfter):0.00}", ""]);
         if (small.GcHeap.Count > 0 && large.GcHeap.Count > 0)
         {
             rows.Add(["GC heap steady", WaitingRun.Mb(WaitingResult.Steady(small.GcHeap)), WaitingRun.Mb(WaitingResult.Steady(large.GcHeap)),

@@ -42,6 +42,15 @@ internal sealed record WaitingResult
     /// <summary>Scheduled messages past their due time and not sent yet at the end: the scheduler's backlog.</summary>
     public required long WakeUpsDueNotSent { get; init; }
 
+    /// <summary>Messages in the virtual host's queues at the end (ready plus unacknowledged), by queue; empty queues left out.</summary>
+    public required IReadOnlyDictionary<string, long> QueuedAtBroker { get; init; }
+
+    /// <summary>dotnet-gcdump's live objects by type at the end, per instance (empty without the tool).</summary>
+    public required IReadOnlyList<string> HeapReports { get; init; }
+
+    /// <summary>Resident memory right after the heap snapshots' full collections; null without dotnet-gcdump.</summary>
+    public long? ResidentAfterFullCollection { get; init; }
+
     public required string LoadAtStart { get; init; }
     public required string LoadAtEnd { get; init; }
 

@@ -23,6 +23,7 @@ internal static class WaitingRun
     private static readonly TimeSpan ReadyLimit = TimeSpan.FromSeconds(180);
     private static readonly TimeSpan ProviderProcessingTime = TimeSpan.FromDays(2);
     private static readonly TimeSpan Parked = TimeSpan.FromDays(1);
+    private const int HeapReportLines = 28;
 
     public static async Task<WaitingResult> RunAsync(BenchOptions options, int waiting, string serviceDll, string adminConnectionString)
     {
@@ -97,15 +98,29 @@ internal static class WaitingRun
                 {
                     lastLine.Restart();
                     var calls = simulator.State.CallCount(SimulatorEndpoint.Status);
-                    Console.WriteLine($"    {clock.Elapsed.TotalSeconds,5:0}s resident {Mb(memory.Latest)}, status calls {calls:N0} ({calls / clock.Elapsed.TotalSeconds:0.0}/s)");
+                    var depth = (await management.QueueDepthsAsync(virtualHost)).Values.Sum();
+                    Console.WriteLine($"    {clock.Elapsed.TotalSeconds,5:0}s resident {Mb(memory.Latest)}, status calls {calls:N0} " +
+                                      $"({calls / clock.Elapsed.TotalSeconds:0.0}/s), messages in the service's queues {depth:N0}");
                 }
             }
 
             var statusCalls = simulator.State.CallCount(SimulatorEndpoint.Status);
+            var queued = await management.QueueDepthsAsync(virtualHost);
             var otherCalls = Enum.GetValues<SimulatorEndpoint>().Where(e => e != SimulatorEndpoint.Status).Sum(e => simulator.State.CallCount(e));
             var cpu = services.Select((s, i) => s.CpuTime() - cpuBefore[i]).Aggregate(TimeSpan.Zero, (a, b) => a + b);
             var peak = services.Sum(s => s.PeakResidentBytes());
             var (heap, committed) = await memory.StopAsync();
+
+            // Last: a heap snapshot forces a full collection, so what is left is what the service really holds.
+            var heapReports = new List<string>();
+            var afterFullCollection = 0L;
+            foreach (var service in services)
+            {
+                if (await HeapReport.TakeAsync(service.ProcessId, HeapReportLines) is { } report)
+                    heapReports.Add($"{service.Name}:{Environment.NewLine}{report}");
+                afterFullCollection += service.ResidentBytes();
+            }
+
             var states = await StatesAsync(database.ConnectionString, template);
             return new WaitingResult
             {
@@ -128,6 +143,9 @@ internal static class WaitingRun
                 StillWaiting = states.Waiting,
                 Ended = states.Ended,
                 WakeUpsDueNotSent = states.DueNotSent,
+                QueuedAtBroker = queued.Where(q => q.Value > 0).OrderByDescending(q => q.Value).ToDictionary(),
+                HeapReports = heapReports,
+                ResidentAfterFullCollection = heapReports.Count > 0 ? afterFullCollection : null,
                 LoadAtStart = loadAtStart,
                 LoadAtEnd = LoadAverage(),
             };
