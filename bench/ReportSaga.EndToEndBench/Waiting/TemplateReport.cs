@@ -45,7 +45,7 @@ internal static class TemplateReport
             await using var command = new NpgsqlCommand(
                 "SELECT count(*) FROM report_state r JOIN scheduled_message w ON w.token_id = r.wake_up_token_id " +
                 "JOIN scheduled_message d ON d.token_id = r.deadline_token_id JOIN submission_slot s ON s.request_id = r.correlation_id " +
-                "WHERE r.correlation_id = @id AND r.current_state = 'Waiting' AND r.step_token IS NULL AND NOT w.cancelled", connection);
+                "WHERE r.correlation_id = @id AND r.current_state = 'Waiting' AND NOT w.cancelled", connection);
             command.Parameters.AddWithValue("id", request.RequestId);
             if ((long)(await command.ExecuteScalarAsync(Interrupt.Token))! == 1)
                 return request.RequestId;

@@ -88,11 +88,13 @@ internal static class WaitingSeeder
             ("deadline_message_ids", deadlineMessageIds, NpgsqlDbType.Array | NpgsqlDbType.Uuid),
             ("due_offsets", dueOffsets, NpgsqlDbType.Array | NpgsqlDbType.Double));
 
-        // report_state: Waiting between two checks (no step awaited), submitted an hour ago so its checks follow the
-        // policy's older-report cadence (Polling__MaxInterval) rather than a young report's quick first checks.
+        // report_state: Waiting between two checks (its next check stored in scheduled_message; the step token, when the
+        // service schedules the check itself, is the one inside that stored command, so it is kept), submitted an hour
+        // ago so its checks follow the policy's older-report cadence (Polling__MaxInterval) rather than a young report's
+        // quick first checks.
         await CopyAsync(connection, "report_state", "correlation_id", template, """
             UPDATE copy SET correlation_id = seed_request_id, report_id = seed_report_id,
-                wake_up_token_id = seed_wake_token, deadline_token_id = seed_deadline_token, step_token = NULL,
+                wake_up_token_id = seed_wake_token, deadline_token_id = seed_deadline_token,
                 poll_count = 0, step_attempts = 0,
                 created_at = now() - interval '61 minutes', updated_at = now() - interval '60 minutes', submitted_at = now() - interval '60 minutes'
             """);
