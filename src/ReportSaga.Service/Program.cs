@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using ReportSaga.Service.Cli;
 using ReportSaga.Service.Defaults;
-using ReportSaga.Service.Demo;
 using ReportSaga.Service.Hosting;
 using ReportSaga.Service.OperatorApi;
 using ReportSaga.Service.OperatorHttp;
@@ -8,10 +8,10 @@ using ReportSaga.Service.Reports;
 
 try
 {
-    if (args is ["demo", .. var demoArgs])
-        return await DemoCommand.RunAsync(demoArgs);
-    if (args is ["migrate", .. var migrateArgs])
-        return await MigrateCommand.RunAsync(migrateArgs);
+    // Verbs (demo, migrate, reports, errors, --help, --version) go to the CLI; a command line of ASP.NET configuration
+    // switches only (--urls …, --Key=value), or none, runs the service. Anything else is refused by the CLI (exit 2).
+    if (!ServiceArguments.RunTheService(args))
+        return await ReportSagaCli.RunAsync(args);
 
     var builder = WebApplication.CreateBuilder(args);
     builder.AddServiceDefaults();

@@ -17,45 +17,17 @@ namespace ReportSaga.Service.Demo;
 /// </summary>
 public static class DemoCommand
 {
-    public const string Usage = """
-        Usage: dotnet run --project src/ReportSaga.Service -- demo [options]
-
-          --reports N        also run N plain reports besides the five samples (default 0)
-          --rabbitmq URI     use this RabbitMQ (ConnectionStrings__RabbitMq) instead of the in-memory bus
-          --postgres CS      use this PostgreSQL (ConnectionStrings__Postgres) instead of the SQLite file
-          --batch-api URL    call this Batch API (BatchApi__BaseUrl) instead of the embedded simulator
-          --api-key KEY      the Batch API key (BatchApi__ApiKey); prefer the environment variable for a real key
-          --timeout SECONDS  give up after this long (default 90)
-          --port N           serve the operator console on http://127.0.0.1:N/ (default: a free port, printed)
-          --keep-open        after the summary, keep the service and its console running until Ctrl+C
-
-        Every setting of the service (README, "Settings") works here too, from the environment.
-        """;
-
+    /// <param name="options">The demo's options, from the command line (<c>ReportSaga.Service.Cli.DemoVerb</c>).</param>
     /// <param name="console">Where the demo writes; the terminal when null (tests pass their own).</param>
-    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null)
+    public static async Task<int> RunAsync(DemoOptions options, IAnsiConsole? console = null)
     {
         console ??= AnsiConsole.Console;
-        if (!DemoOptions.TryParse(args, out var options, out var error))
-        {
-            console.WriteLine(error);
-            console.WriteLine(Usage);
-            return 2;
-        }
-
-        if (options.Help)
-        {
-            console.WriteLine(Usage);
-            return 0;
-        }
-
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
         builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
         ApplyDemoSettings(builder.Configuration, options);
-        // The table is the demo's output: the service's own logs would scroll it away.
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
-        builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
+        // The board and the summary are the demo's output: the service's own logs (HttpClient and Polly on every call,
+        // the host's lifetime messages, the expected failures of the sample paths) would scroll them away. Errors still show.
+        ConfigureLogging(builder.Logging);
         builder.Services.AddSingleton<DemoBoard>();
         // The operator console and its API, protected as in the service (no key: loopback callers only).
         builder.AddOperatorHttp(isProduction: false);
@@ -103,6 +75,9 @@ public static class DemoCommand
         await app.StopAsync();
         return allEnded && DemoRunner.EndedAsExpected(board) ? 0 : 1;
     }
+
+    /// <summary>Only errors reach the terminal, whatever appsettings.json or the environment configure.</summary>
+    public static void ConfigureLogging(ILoggingBuilder logging) => logging.KeepOnly(LogLevel.Error);
 
     /// <summary>The demo's flags become the service's settings; short waits make the paths visible in seconds.</summary>
     public static void ApplyDemoSettings(ConfigurationManager configuration, DemoOptions options)

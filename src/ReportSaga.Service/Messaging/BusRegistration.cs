@@ -95,7 +95,7 @@ public static class BusRegistration
         services.AddHealthChecks().AddCheck<ReceiveEndpointsHealthCheck>("receive-endpoints", tags: [HealthEndpoints.LiveTag]);
     }
 
-    private static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, Uri amqp)
+    internal static void ConfigureHost(IRabbitMqBusFactoryConfigurator cfg, Uri amqp)
     {
         var address = AmqpAddress.Of(amqp);
         cfg.Host(address.Host, (ushort)address.Port, address.VirtualHost, h =>

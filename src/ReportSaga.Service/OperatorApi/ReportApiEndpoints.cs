@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using ReportSaga.BatchApi;
-using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Reports;
@@ -20,7 +19,6 @@ public static class ReportApiEndpoints
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     private const int MaxFilterLength = 256;
-    private static readonly string[] FinishedStates = ["Completed", "Failed"];
 
     public static IEndpointRouteBuilder MapReportApiEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -91,18 +89,15 @@ public static class ReportApiEndpoints
         Guid requestId, IReportStatusReader reader, MassTransit.IPublishEndpoint bus, ILoggerFactory loggers, HttpContext http,
         CancellationToken cancellationToken)
     {
-        var status = await reader.FindAsync(requestId, cancellationToken);
-        if (status is null)
+        var outcome = await ReportCancellation.RequestAsync(requestId, reader, bus, cancellationToken);
+        if (outcome.Result == CancelResult.NotFound)
             return TypedResults.NotFound(new OperatorError("No report with this request id."));
-        if (FinishedStates.Contains(status.State))
-            return TypedResults.Conflict(new OperatorError($"The report has already ended ({status.State})."));
+        if (outcome.Result == CancelResult.AlreadyEnded)
+            return TypedResults.Conflict(new OperatorError($"The report has already ended ({outcome.State})."));
 
-        // Through the bus to the saga, like any client's CancelReport: the saga decides, in its own transaction, and a
-        // report that ends meanwhile ignores it.
-        await bus.Publish(new CancelReport { RequestId = requestId }, cancellationToken);
         loggers.CreateLogger(typeof(ReportApiEndpoints)).LogInformation("Operator {Caller} asked to cancel report {RequestId} (state {State})",
-            http.User.Identity?.Name ?? "anonymous", requestId, status.State);
-        return TypedResults.Accepted($"/reports/{requestId}/details", new CancelAcceptedResponse(requestId, status.State));
+            http.User.Identity?.Name ?? "anonymous", requestId, outcome.State);
+        return TypedResults.Accepted($"/reports/{requestId}/details", new CancelAcceptedResponse(requestId, outcome.State!));
     }
 
     private static async Task<Ok<GateResponse>> GateAsync(ISubmissionGrants gate, IOptions<SubmissionOptions> submission, CancellationToken cancellationToken) =>
