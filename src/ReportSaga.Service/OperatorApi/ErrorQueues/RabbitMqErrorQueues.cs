@@ -87,6 +87,8 @@ public sealed class RabbitMqErrorQueues(ServiceParts parts, ILogger<RabbitMqErro
 
             var moved = 0;
             ulong lastHeld = 0;
+            var held = 0u;
+            uint remaining;
             var found = messageId is null;
             try
             {
@@ -99,6 +101,7 @@ public sealed class RabbitMqErrorQueues(ServiceParts parts, ILogger<RabbitMqErro
                     if (messageId is not null && message.BasicProperties.MessageId != messageId)
                     {
                         lastHeld = message.DeliveryTag; // held until the scan ends, then handed back in place
+                        held++;
                         continue;
                     }
 
@@ -113,6 +116,10 @@ public sealed class RabbitMqErrorQueues(ServiceParts parts, ILogger<RabbitMqErro
                         break;
                     }
                 }
+
+                // Counted while the scanned messages are still held: the broker counts only ready messages, and a count
+                // taken just after handing them back may not include them yet.
+                remaining = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken)).MessageCount + held;
             }
             finally
             {
@@ -120,7 +127,6 @@ public sealed class RabbitMqErrorQueues(ServiceParts parts, ILogger<RabbitMqErro
                     await channel.BasicNackAsync(lastHeld, multiple: true, requeue: true, CancellationToken.None);
             }
 
-            var remaining = (await channel.QueueDeclarePassiveAsync(errorQueue, cancellationToken)).MessageCount;
             await connection.CloseAsync(cancellationToken);
             return new RedriveResult(errorQueue, moved, remaining, found ? null : $"No message {messageId} among the first {ScanLimit} of {errorQueue}.");
         }
