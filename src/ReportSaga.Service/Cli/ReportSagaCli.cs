@@ -16,6 +16,7 @@ namespace ReportSaga.Service.Cli;
 public static class ReportSagaCli
 {
     public const string ApplicationName = "ReportSaga.Service";
+    private const int RedirectedWidth = 250;
 
     public static string Version { get; } =
         typeof(ReportSagaCli).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -23,7 +24,14 @@ public static class ReportSagaCli
     /// <param name="console">Where the CLI writes; the terminal when null (tests pass their own).</param>
     public static Task<int> RunAsync(IReadOnlyList<string> args, IAnsiConsole? console = null)
     {
-        console ??= AnsiConsole.Console;
+        if (console is null)
+        {
+            console = AnsiConsole.Console;
+            // Piped into grep or a file: no terminal to fit, and a wrapped request id could not be found or pasted.
+            if (System.Console.IsOutputRedirected)
+                console.Profile.Width = RedirectedWidth;
+        }
+
         if (AsksForTheVersion(args))
         {
             console.WriteLine(Version);

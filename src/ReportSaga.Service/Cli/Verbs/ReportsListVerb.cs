@@ -71,7 +71,8 @@ public sealed class ReportsListVerb(IAnsiConsole console) : OperatorVerb<Reports
         }
 
         var table = new Table().Border(TableBorder.Simple)
-            .AddColumns("request id", "state", "reason", "requested by", "provider report", "created (UTC)", "updated (UTC)");
+            .AddColumn(new TableColumn("request id").NoWrap()).AddColumns("state", "reason", "requested by")
+            .AddColumn(new TableColumn("provider report").NoWrap()).AddColumns("created (UTC)", "updated (UTC)");
         foreach (var report in page.Reports)
         {
             table.AddRow(Markup.Escape(report.RequestId.ToString()), Markup.Escape(report.State), Markup.Escape(report.FailureReason ?? ""),
