@@ -17,7 +17,7 @@ public abstract class OperatorVerb<TSettings>(IAnsiConsole console) : AsyncComma
 
     protected abstract Task<int> RunAsync(OperatorCliHost host, TSettings settings, CancellationToken cancellationToken);
 
-    /// <summary>The operation could not be carried out as asked: say why on standard error, exit 1.</summary>
+    /// <summary>The operation could not be carried out as asked: say why, exit 1.</summary>
     protected int Fail(string reason)
     {
         Console.MarkupLineInterpolated($"[red]{reason}[/]");
