@@ -19,4 +19,10 @@ public sealed record RequestReport
 
     /// <summary>Free text naming who asked, for operators.</summary>
     public string? RequestedBy { get; init; }
+
+    /// <summary>
+    /// <c>low</c>, <c>normal</c> (when absent) or <c>high</c> (<see cref="ReportPriorities"/>): a waiting report of a
+    /// higher priority gets a submission slot first; fair share between requesters applies within one priority.
+    /// </summary>
+    public string? Priority { get; init; }
 }

@@ -26,6 +26,7 @@ try
     app.UseOperatorHttp();
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
+    app.MapRequesterEndpoints();
     // Taken before running: RunAsync disposes the app's services when the host stops.
     var exit = app.Services.GetRequiredService<ServiceExit>();
     await app.RunAsync();

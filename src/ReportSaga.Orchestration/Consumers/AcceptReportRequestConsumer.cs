@@ -32,6 +32,7 @@ public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
             // A request that cannot run keeps no body: its saga row stores nothing large.
             Report = problem is null ? message.Report : null,
             MaxCredits = problem is null ? message.MaxCredits : null,
+            Priority = problem is null ? message.Priority : null,
             RequestedBy = RequestReportRules.RequestedBy(message.RequestedBy) is null ? message.RequestedBy : null,
             Problem = problem,
         }, context.CancellationToken);

@@ -13,6 +13,9 @@ public sealed record ReportRequestAccepted
     public long? MaxCredits { get; init; }
     public string? RequestedBy { get; init; }
 
+    /// <summary>low, normal or high; null means normal.</summary>
+    public string? Priority { get; init; }
+
     /// <summary>What is wrong with the request, when it cannot be run; the saga fails it with reason <c>invalid</c>.</summary>
     public string? Problem { get; init; }
 }

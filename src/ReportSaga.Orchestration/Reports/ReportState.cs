@@ -20,6 +20,9 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     public long? MaxCredits { get; set; }
     public string? RequestedBy { get; set; }
 
+    /// <summary>The request's priority (low, normal, high); null means normal. Orders the report at the submission gate.</summary>
+    public string? Priority { get; set; }
+
     /// <summary>The provider's report id, once submitted.</summary>
     public string? ReportId { get; set; }
 

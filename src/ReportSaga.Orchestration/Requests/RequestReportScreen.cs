@@ -59,6 +59,7 @@ public static class RequestReportScreen
                       ?? (fields.Repeated is { } repeated ? $"RequestReport.{repeated} appears more than once." : null)
                       ?? requestedByProblem
                       ?? RequestReportRules.MaxCredits(fields.MaxCredits)
+                      ?? RequestReportRules.Priority(fields.Priority)
                       ?? RequestReportRules.Report(fields.Report);
         if (problem is null)
             return RequestReportVerdict.Accept(requestId);
