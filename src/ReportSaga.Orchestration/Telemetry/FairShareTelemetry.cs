@@ -10,19 +10,19 @@ namespace ReportSaga.Orchestration.Telemetry;
 public static class FairShareTelemetry
 {
     /// <summary>Counter: reports that had to wait because the account's credits did not cover them (once per report).</summary>
-    public const string HeldForCreditsName = "reportsaga.submission.held_for_credits";
+    public const string HeldForCreditsName = ReportSagaMetricNames.SubmissionHeldForCredits;
 
     /// <summary>Observable gauge: the account's remaining credits as last read from the provider (the guard's cache).</summary>
-    public const string AccountCreditsName = "reportsaga.account.credits_remaining";
+    public const string AccountCreditsName = ReportSagaMetricNames.AccountCreditsRemaining;
 
     /// <summary>Observable gauge, tagged <c>requester</c>: submission slots the requester holds.</summary>
-    public const string RequesterInFlightName = "reportsaga.requester.in_flight";
+    public const string RequesterInFlightName = ReportSagaMetricNames.RequesterInFlight;
 
     /// <summary>Observable gauge, tagged <c>requester</c>: the requester's reports waiting for a slot.</summary>
-    public const string RequesterWaitingName = "reportsaga.requester.waiting";
+    public const string RequesterWaitingName = ReportSagaMetricNames.RequesterWaiting;
 
     /// <summary>Observable gauge, tagged <c>requester</c>: credits charged to the requester today (UTC).</summary>
-    public const string RequesterSpentTodayName = "reportsaga.requester.credits_spent_today";
+    public const string RequesterSpentTodayName = ReportSagaMetricNames.RequesterCreditsSpentToday;
 
     /// <summary>The tag naming the requester (its <c>requestedBy</c>; "" for requests without one).</summary>
     public const string RequesterTag = "requester";

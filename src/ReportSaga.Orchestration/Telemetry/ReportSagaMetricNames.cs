@@ -35,4 +35,19 @@ public static class ReportSagaMetricNames
 
     /// <summary>Observable gauge: outbox messages stored and not yet delivered (fed by persistence).</summary>
     public const string OutboxBacklog = "reportsaga.outbox.backlog";
+
+    /// <summary>Counter: reports held at the submission gate because the account's credits did not cover them (once per report).</summary>
+    public const string SubmissionHeldForCredits = "reportsaga.submission.held_for_credits";
+
+    /// <summary>Observable gauge: the account's remaining credits as last read from the provider.</summary>
+    public const string AccountCreditsRemaining = "reportsaga.account.credits_remaining";
+
+    /// <summary>Observable gauges, tagged <c>requester</c>: slots held, reports waiting, credits charged today (UTC).</summary>
+    public const string RequesterInFlight = "reportsaga.requester.in_flight";
+
+    /// <summary>Observable gauge, tagged <c>requester</c>: reports waiting for a submission slot.</summary>
+    public const string RequesterWaiting = "reportsaga.requester.waiting";
+
+    /// <summary>Observable gauge, tagged <c>requester</c>: credits charged to the requester today (UTC).</summary>
+    public const string RequesterCreditsSpentToday = "reportsaga.requester.credits_spent_today";
 }

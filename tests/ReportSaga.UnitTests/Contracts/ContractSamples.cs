@@ -13,8 +13,8 @@ internal static class ContractSamples
     {
         var report = ReportBodies.Parse(ReportBodies.Odd);
 
-        yield return (new RequestReport { RequestId = RequestId, Report = report, MaxCredits = 5000, RequestedBy = "billing-service" },
-            ["requestId", "report", "maxCredits", "requestedBy"]);
+        yield return (new RequestReport { RequestId = RequestId, Report = report, MaxCredits = 5000, RequestedBy = "billing-service", Priority = "high" },
+            ["requestId", "report", "maxCredits", "requestedBy", "priority"]);
         yield return (new CancelReport { RequestId = RequestId }, ["requestId"]);
         yield return (new GetReportStatus { RequestId = RequestId }, ["requestId"]);
         yield return (new ReportStatus
