@@ -10,9 +10,9 @@ namespace ReportSaga.Orchestration.Submissions;
 
 /// <summary>
 /// The submission gate's worker, one per instance: when woken (<see cref="SubmissionGateSignal"/>) or every
-/// <c>Submission__GrantInterval</c>, it grants the free slots under <c>Submission__MaxInFlight</c> to the oldest waiting
-/// reports in one batch (<see cref="ISubmissionGrants.GrantAsync"/>, exact across instances) and tells each report's
-/// saga. A grant whose message was lost (a crash after the grant, a broker outage) is sent again after
+/// <c>Submission__GrantInterval</c>, it grants the free slots under <c>Submission__MaxInFlight</c> in one batch, by
+/// priority and fair share between requesters, within their daily budgets and the account's credits
+/// (<see cref="ISubmissionGrants.GrantAsync"/>, exact across instances), and tells each report's saga. A grant whose message was lost (a crash after the grant, a broker outage) is sent again after
 /// <c>Submission__GrantResendAfter</c>; the saga takes a grant once.
 /// </summary>
 public sealed class SubmissionGranter(
