@@ -8,7 +8,8 @@
 #   3. otherwise local Debian packages: installs rabbitmq-server and postgresql when missing, starts them
 #      when stopped (running ones are reused), and exports the variables above.
 # The Python sample's test needs a Python 3 with pika: REPORTSAGA_TEST_PYTHON, else /usr/bin/python3 with Debian's
-# python3-pika (installed when missing and apt-get is there).
+# python3-pika (installed when missing and apt-get is there). The observability tests need promtool (Debian's
+# prometheus, installed the same way).
 # Results: one trx file per test project in artifacts/test-results/ (override with REPORTSAGA_TEST_RESULTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -135,8 +136,19 @@ provision_python() {
     fi
 }
 
+# The observability tests validate deploy/observability with promtool: Debian's prometheus package.
+provision_promtool() {
+    command -v promtool >/dev/null 2>&1 && return 0
+    if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+        install_missing_packages prometheus
+    else
+        log "no promtool and no apt-get as root: the Prometheus configuration tests will say what is missing"
+    fi
+}
+
 provision_servers
 provision_python
+provision_promtool
 
 log "building ReportSaga.sln ($CONFIGURATION, warnings as errors)"
 if ! dotnet build ReportSaga.sln -c "$CONFIGURATION" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using ReportSaga.Orchestration.Consumers;
 using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
+using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
 
@@ -49,6 +50,7 @@ public static class ReportSagaRegistration
             bus.TryAddSingleton<InMemorySubmissionQueue>();
             bus.TryAddSingleton<ISubmissionQueue>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
             bus.TryAddSingleton<ISubmissionGrants>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
+            bus.TryAddSingleton<IRecentReportDurations, InMemoryRecentReportDurations>();
         }
         else
             configureReportRepository(report);
@@ -60,6 +62,7 @@ public static class ReportSagaRegistration
         bus.TryAddSingleton<SubmissionGranter>();
         bus.AddSingleton<IHostedService>(provider => provider.GetRequiredService<SubmissionGranter>());
         bus.TryAddSingleton<ISubmissionAuthority, SagaSubmissionAuthority>();
+        bus.TryAddSingleton<IReportStepCheck, SagaReportStepCheck>();
 
         bus.AddConsumer<AcceptReportRequestConsumer>(typeof(AcceptReportRequestDefinition));
         // The consumers' queues take only what the saga sends them: no exchange is bound to an internal command.

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Submissions;
@@ -20,7 +21,7 @@ public static class PersistenceServiceCollectionExtensions
     /// (<c>Storage:MigrateOnStartup</c>, default true), the <c>ready</c> health check and
     /// <see cref="ISubmissionLedger"/> (<see cref="EfSubmissionLedger"/>), the submission gate's storage
     /// (<see cref="ISubmissionQueue"/>, <see cref="ISubmissionGrants"/>) and the read-only
-    /// <see cref="Reports.IReportStatusReader"/>. Returns the resolved settings: log
+    /// <see cref="Reports.IReportStatusReader"/> and <see cref="IRecentReportDurations"/>. Returns the resolved settings: log
     /// <see cref="StorageSettings.Description"/>, never the connection string.
     /// </summary>
     public static StorageSettings AddReportSagaPersistence(this IServiceCollection services, IConfiguration configuration)
@@ -60,6 +61,8 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHostedService(provider => provider.GetRequiredService<Retention.FinishedReportRetentionService>());
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
         services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
+        // What the polling policy learns from: the completed reports' rows, shared by every instance.
+        services.TryAddSingleton<IRecentReportDurations, Reports.RecentReportDurations>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
         // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's

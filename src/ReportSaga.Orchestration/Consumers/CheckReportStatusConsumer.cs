@@ -3,16 +3,28 @@ using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
+using ReportSaga.Orchestration.Reports;
+using Microsoft.Extensions.Logging;
 using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Orchestration.Consumers;
 
-/// <summary>Calls request-status and tells the saga what the provider said.</summary>
-public sealed class CheckReportStatusConsumer(IBatchApiClient client) : IConsumer<CheckReportStatus>, ICallsOutside
+/// <summary>
+/// Calls request-status and tells the saga what the provider said. The saga schedules these checks ahead; one that
+/// comes due after its report has moved on (ended, or a newer check) is dropped without a call (<see cref="IReportStepCheck"/>).
+/// </summary>
+public sealed class CheckReportStatusConsumer(IBatchApiClient client, IReportStepCheck steps, ILogger<CheckReportStatusConsumer> logger)
+    : IConsumer<CheckReportStatus>, ICallsOutside
 {
     public async Task Consume(ConsumeContext<CheckReportStatus> context)
     {
         var message = context.Message;
+        if (!await steps.IsCurrentAsync(message.RequestId, nameof(ReportStateMachine.Waiting), message.StepToken, context.CancellationToken))
+        {
+            logger.LogDebug("Report {RequestId} no longer waits on this status check; dropped without a call", message.RequestId);
+            return;
+        }
+
         using var step = ReportSagaTelemetry.StartStep("report status-check", message.RequestId, message.ReportId);
         var result = await client.GetStatusAsync(message.ReportId, context.CancellationToken);
         ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, result.Outcome);

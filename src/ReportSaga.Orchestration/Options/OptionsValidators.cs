@@ -19,6 +19,18 @@ internal sealed class PollingOptionsValidator : IValidateOptions<PollingOptions>
             failures.Add($"Polling__BackoffFactor must be at least 1 (was {options.BackoffFactor}).");
         if (options.Jitter is < 0 or >= 1)
             failures.Add($"Polling__Jitter must be at least 0 and below 1 (was {options.Jitter}).");
+        if (options.ShortReportInterval <= TimeSpan.Zero)
+            failures.Add($"Polling__ShortReportInterval must be positive (was {options.ShortReportInterval}).");
+        if (options.ShortReportAge < TimeSpan.Zero)
+            failures.Add($"Polling__ShortReportAge must not be negative (was {options.ShortReportAge}).");
+        if (options.DelayShare is not (> 0 and <= 1))
+            failures.Add($"Polling__DelayShare must be above 0 and at most 1 (was {options.DelayShare}).");
+        if (options.RecentReports is < 0 or > PollingOptions.MostRecentReports)
+            failures.Add($"Polling__RecentReports must be between 0 and {PollingOptions.MostRecentReports} (was {options.RecentReports}).");
+        if (options.RecentReports > 0 && (options.MinRecentReports < 1 || options.MinRecentReports > options.RecentReports))
+            failures.Add($"Polling__MinRecentReports must be at least 1 and at most Polling__RecentReports (was {options.MinRecentReports}).");
+        if (options.FirstCheckShare is not (> 0 and <= 1))
+            failures.Add($"Polling__FirstCheckShare must be above 0 and at most 1 (was {options.FirstCheckShare}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

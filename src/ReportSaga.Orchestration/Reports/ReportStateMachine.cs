@@ -30,6 +30,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     public const string AwaitingCreditsStatus = "awaiting_credits";
 
     private readonly PollingOptions _polling;
+    private readonly PollingPolicy _pollingPolicy;
     private readonly ReportsOptions _reports;
     private readonly SubmissionOptions _submission;
     private readonly TimeProvider _time;
@@ -42,6 +43,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         ILogger<ReportStateMachine> logger)
     {
         _polling = polling.Value;
+        _pollingPolicy = new PollingPolicy(_polling);
         _reports = reports.Value;
         _submission = submission.Value;
         _time = time;
@@ -164,7 +166,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     Touch(context.Saga);
                 })
                 .Publish(context => new ReportSubmitted { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! })
-                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
+                .ThenAsync(context => StatusCheckTiming.PlanFirstCheckAsync(context, _pollingPolicy))
+                .ThenAsync(context => ScheduleStatusCheckAsync(context, StatusCheckTiming.FirstWait(context, _pollingPolicy)))
                 .TransitionTo(Waiting),
             When(WakeUp.Received)
                 .Then(NewStep)
@@ -175,6 +178,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
 
         During(Waiting,
+            // Status checks are scheduled straight to the consumer (ScheduleStatusCheckAsync); a wake-up here is one
+            // scheduled by an earlier version of the service before an upgrade.
             When(WakeUp.Received)
                 .Then(context => context.Saga.PollCount++)
                 .Then(NewStep)
@@ -200,6 +205,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                         ReportSagaTelemetry.RecordCreditsUsed(used);
                     RecordFinished(context.Saga);
                 })
+                .ThenAsync(StatusCheckTiming.RecordCompletionAsync)
                 .Publish(context => new ReportCompleted
                 {
                     RequestId = context.Saga.CorrelationId,
@@ -249,11 +255,12 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.ProviderStatus = context.Message.Status;
                     context.Saga.StepAttempts++;
                 })
-                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(context.Saga.StepAttempts)),
+                .ThenAsync(context => ScheduleStatusCheckAsync(context, NextCheckDelay(context.Saga))),
             When(CallDeferred, IsAnswer)
                 .Then(EndStep)
                 .Then(context => context.Saga.StepAttempts++)
-                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval)));
+                .ThenAsync(context => ScheduleStatusCheckAsync(context,
+                    DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval))));
 
         During(Retrying,
             When(WakeUp.Received)
@@ -274,7 +281,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
-                .Schedule(WakeUp, WakeUpMessage, context => PollDelay(0))
+                .ThenAsync(context => ScheduleStatusCheckAsync(context, NextCheckDelay(context.Saga)))
                 .TransitionTo(Waiting),
             When(CallDeferred, IsAnswer)
                 .Then(EndStep)
@@ -434,8 +441,32 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         Errors = saga.FailureErrors is null ? [] : JsonSerializer.Deserialize<string[]>(saga.FailureErrors) ?? [],
     };
 
-    private TimeSpan PollDelay(int attempt) =>
-        Backoff.Delay(attempt, _polling.InitialInterval, _polling.MaxInterval, _polling.BackoffFactor, _polling.Jitter);
+    /// <summary>
+    /// Schedules the next status check as the command itself, to the status consumer's queue, under a new step: the
+    /// saga does not wake up only to send it (one consume and one broker message less per poll). Its token is the
+    /// wake-up schedule's, so the report's end (<c>Unschedule(WakeUp)</c>) cancels a check still due.
+    /// </summary>
+    private static async Task ScheduleStatusCheckAsync(BehaviorContext<ReportState> context, TimeSpan delay)
+    {
+        context.Saga.PollCount++;
+        NewStep(context);
+        var scheduled = await context.ScheduleSend(ReportSagaQueues.CheckStatusAddress, delay, new CheckReportStatus
+        {
+            RequestId = context.Saga.CorrelationId,
+            StepToken = context.Saga.StepToken!.Value,
+            ReportId = context.Saga.ReportId!,
+        }, context.CancellationToken);
+        context.Saga.WakeUpTokenId = scheduled.TokenId;
+    }
+
+    /// <summary>Cancels a status check still due (scheduled by <see cref="ScheduleStatusCheckAsync"/>) at the queue it was scheduled for.</summary>
+    private static async Task CancelStatusCheckAsync(BehaviorContext<ReportState> context)
+    {
+        if (context.Saga.WakeUpTokenId is { } token)
+            await context.GetPayload<MessageSchedulerContext>().CancelScheduledSend(ReportSagaQueues.CheckStatusAddress, token, context.CancellationToken);
+    }
+
+    private TimeSpan NextCheckDelay(ReportState saga) => StatusCheckTiming.NextWait(saga, _pollingPolicy, _time.GetUtcNow());
 
     private TimeSpan RetryDelay(int attempt) =>
         Backoff.Delay(attempt, _reports.RetryDelay, _reports.MaxRetryDelay);
@@ -464,6 +495,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         where T : class =>
         binder
             .If(context => HoldsOrAwaitsSlot(context.Saga), then => then.ThenAsync(context => SubmissionGate.ReleaseAsync(context, ChargeOnFailure(context.Saga))))
+            .If(context => context.Saga.CurrentState == Waiting.Name, then => then.ThenAsync(CancelStatusCheckAsync))
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
             .Then(context => RecordFinished(context.Saga))

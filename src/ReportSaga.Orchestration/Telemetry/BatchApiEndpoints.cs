@@ -1,6 +1,6 @@
 namespace ReportSaga.Orchestration.Telemetry;
 
-/// <summary>Values of the <c>endpoint</c> tag on Batch API call counts: one per provider call.</summary>
+/// <summary>Values of <c>reportsaga.batch_api.endpoint</c> on Batch API call counts: one per provider call.</summary>
 public static class BatchApiEndpoints
 {
     public const string Validate = "validate";

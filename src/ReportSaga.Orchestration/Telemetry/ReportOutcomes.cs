@@ -1,6 +1,6 @@
 namespace ReportSaga.Orchestration.Telemetry;
 
-/// <summary>Values of the <c>outcome</c> tag on finished reports.</summary>
+/// <summary>Values of <c>reportsaga.report.outcome</c> on finished reports.</summary>
 public static class ReportOutcomes
 {
     public const string Completed = "completed";

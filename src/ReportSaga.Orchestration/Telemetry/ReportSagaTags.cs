@@ -2,7 +2,9 @@ namespace ReportSaga.Orchestration.Telemetry;
 
 /// <summary>
 /// Names of span attributes and metric tags. Span attributes carry one report's identity (high cardinality,
-/// never on metrics); metric tags carry only small closed sets of values so time series stay few.
+/// never on metrics); metric tags carry only small closed sets of values so time series stay few. Where OpenTelemetry's
+/// semantic conventions have an attribute (<c>error.type</c>) it is used; the service's own are namespaced
+/// <c>reportsaga.*</c>.
 /// </summary>
 public static class ReportSagaTags
 {
@@ -26,15 +28,21 @@ public static class ReportSagaTags
     public const string Reason = "reportsaga.reason";
 
     // Metric tags (closed sets of values).
-    /// <summary><see cref="ReportOutcomes"/>: completed or failed.</summary>
-    public const string Outcome = "outcome";
+    /// <summary>
+    /// OpenTelemetry's <c>error.type</c>: set only when something failed: a report's failure reason
+    /// (ReportFailureReasons), a Batch API call's outcome (rate_limited, unauthorized, …). Absent on success.
+    /// </summary>
+    public const string ErrorType = "error.type";
 
-    /// <summary>The failure reason on finished reports; "none" for completed ones.</summary>
-    public const string MetricReason = "reason";
+    /// <summary><see cref="ReportOutcomes"/>: completed or failed.</summary>
+    public const string Outcome = "reportsaga.report.outcome";
 
     /// <summary><see cref="BatchApiEndpoints"/>: which provider call.</summary>
-    public const string Endpoint = "endpoint";
+    public const string Endpoint = "reportsaga.batch_api.endpoint";
 
-    /// <summary>A saga state name (reports by state).</summary>
-    public const string State = "state";
+    /// <summary>A saga state name (the report count).</summary>
+    public const string State = "reportsaga.report.state";
+
+    /// <summary><see cref="SubmissionGateStates"/>: whether a report in the gate holds a slot or waits for one.</summary>
+    public const string GateState = "reportsaga.submission_gate.report.state";
 }

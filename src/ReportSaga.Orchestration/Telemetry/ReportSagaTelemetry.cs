@@ -24,23 +24,13 @@ public static class ReportSagaTelemetry
 
     // Reports take from seconds to hours; the SDK's default buckets are made for milliseconds.
     private static readonly double[] DurationBuckets = [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200, 14400, 43200];
-    private static readonly double[] LagBuckets = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300];
     private static readonly long[] PollBuckets = [0, 1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233];
 
-    public static readonly Counter<long> ReportsStarted = Meter.CreateCounter<long>(
-        ReportSagaMetricNames.ReportsStarted, "{report}", "Reports accepted (one per new request id).");
+    public static readonly Counter<long> ReportStarted = Meter.CreateCounter<long>(
+        ReportSagaMetricNames.ReportStarted, "{report}", "Reports accepted (one per new request id).");
 
-    public static readonly Counter<long> ReportsFinished = Meter.CreateCounter<long>(
-        ReportSagaMetricNames.ReportsFinished, "{report}", "Reports that ended, by outcome and reason.");
-
-    public static readonly Counter<long> BatchApiCalls = Meter.CreateCounter<long>(
-        ReportSagaMetricNames.BatchApiCalls, "{call}", "Batch API calls, by endpoint and outcome.");
-
-    public static readonly Counter<long> CreditsEstimated = Meter.CreateCounter<long>(
-        ReportSagaMetricNames.CreditsEstimated, "{credit}", "Credits request-validate estimated for accepted reports.");
-
-    public static readonly Counter<long> CreditsUsed = Meter.CreateCounter<long>(
-        ReportSagaMetricNames.CreditsUsed, "{credit}", "Credits the provider charged for completed reports (used_quota).");
+    public static readonly Counter<long> ReportFinished = Meter.CreateCounter<long>(
+        ReportSagaMetricNames.ReportFinished, "{report}", "Reports that ended, by outcome and, for failed ones, error.type (the reason).");
 
     public static readonly Histogram<double> ReportDuration = Meter.CreateHistogram(
         ReportSagaMetricNames.ReportDuration, "s", "Time from RequestReport to the report's terminal event, by outcome.",
@@ -50,25 +40,43 @@ public static class ReportSagaTelemetry
         ReportSagaMetricNames.ReportPolls, "{poll}", "Status checks one report needed, recorded when it ends, by outcome.",
         tags: null, advice: new InstrumentAdvice<long> { HistogramBucketBoundaries = PollBuckets });
 
-    public static readonly Histogram<double> SchedulerLag = Meter.CreateHistogram(
-        ReportSagaMetricNames.SchedulerLag, "s", "How late the scheduler sent a due message.",
-        tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+    public static readonly Counter<long> BatchApiCalls = Meter.CreateCounter<long>(
+        ReportSagaMetricNames.BatchApiCalls, "{call}", "Batch API calls, by endpoint and, for failed ones, error.type.");
 
-    private static readonly CallbackSlot<IEnumerable<(string State, long Count)>> ReportsByStateSource = new();
-    private static readonly CallbackSlot<long> OutboxBacklogSource = new();
+    public static readonly Counter<long> CreditEstimated = Meter.CreateCounter<long>(
+        ReportSagaMetricNames.CreditEstimated, "{credit}", "Credits request-validate estimated for accepted reports.");
 
-    /// <summary>Observable gauge of live reports per state; reads the callback given to <see cref="ObserveReportsByState"/>.</summary>
-    public static readonly ObservableGauge<long> ReportsByState = Meter.CreateObservableGauge(
-        ReportSagaMetricNames.ReportsByState,
-        () => ReportsByStateSource.Read(states => states.Select(s =>
+    public static readonly Counter<long> CreditUsed = Meter.CreateCounter<long>(
+        ReportSagaMetricNames.CreditUsed, "{credit}", "Credits the provider charged for completed reports (used_quota).");
+
+    private static readonly CallbackSlot<IEnumerable<(string State, long Count)>> ReportCountSource = new();
+    private static readonly CallbackSlot<SubmissionGateReading?> SubmissionGateSource = new();
+
+    /// <summary>
+    /// Unfinished reports per saga state: an up-down count (the states add up to all unfinished reports), read from the
+    /// callback given to <see cref="ObserveReportsByState"/>.
+    /// </summary>
+    public static readonly ObservableUpDownCounter<long> ReportCount = Meter.CreateObservableUpDownCounter(
+        ReportSagaMetricNames.ReportCount,
+        () => ReportCountSource.Read(states => states.Select(s =>
             new Measurement<long>(s.Count, new KeyValuePair<string, object?>(ReportSagaTags.State, s.State)))),
         "{report}", "Reports not yet finished, by saga state.");
 
-    /// <summary>Observable gauge of undelivered outbox messages; reads the callback given to <see cref="ObserveOutboxBacklog"/>.</summary>
-    public static readonly ObservableGauge<long> OutboxBacklog = Meter.CreateObservableGauge(
-        ReportSagaMetricNames.OutboxBacklog,
-        () => OutboxBacklogSource.Read(count => [new Measurement<long>(count)]),
-        "{message}", "Outbox messages stored and not yet delivered.");
+    /// <summary>Reports in the submission gate's line, in flight or waiting; read from <see cref="ObserveSubmissionGate"/>.</summary>
+    public static readonly ObservableUpDownCounter<long> SubmissionGateReportCount = Meter.CreateObservableUpDownCounter(
+        ReportSagaMetricNames.SubmissionGateReportCount,
+        () => SubmissionGateSource.Read(reading => reading is null ? [] :
+        [
+            new Measurement<long>(reading.InFlight, new KeyValuePair<string, object?>(ReportSagaTags.GateState, SubmissionGateStates.InFlight)),
+            new Measurement<long>(reading.Waiting, new KeyValuePair<string, object?>(ReportSagaTags.GateState, SubmissionGateStates.Waiting)),
+        ]),
+        "{report}", "Reports in the submission gate: holding a slot (in_flight) or in line for one (waiting).");
+
+    /// <summary>The gate's cap, <c>Submission__MaxInFlight</c>, so a dashboard shows how full it is.</summary>
+    public static readonly ObservableUpDownCounter<long> SubmissionGateReportMax = Meter.CreateObservableUpDownCounter(
+        ReportSagaMetricNames.SubmissionGateReportMax,
+        () => SubmissionGateSource.Read(reading => reading is null ? [] : [new Measurement<long>(reading.MaxInFlight)]),
+        "{report}", "The most reports that may be in flight at once across every instance (Submission__MaxInFlight).");
 
     /// <summary>
     /// Starts a span for one step of one report (validate, submit, a status check, …) as a child of the current
@@ -122,46 +130,51 @@ public static class ReportSagaTelemetry
     }
 
     /// <summary>A new report was accepted (call once per request id, not for duplicates).</summary>
-    public static void RecordReportStarted() => ReportsStarted.Add(1);
+    public static void RecordReportStarted() => ReportStarted.Add(1);
 
     /// <summary>
-    /// A report ended: counts it by outcome and reason and records its duration and poll count.
+    /// A report ended: counts it by outcome and (failed) reason, and records its duration and poll count.
     /// </summary>
     /// <param name="outcome"><see cref="ReportOutcomes.Completed"/> or <see cref="ReportOutcomes.Failed"/>.</param>
-    /// <param name="reason">The failure reason; null for completed reports (recorded as "none").</param>
+    /// <param name="reason">The failure reason, recorded as <c>error.type</c>; null for completed reports (no <c>error.type</c>).</param>
     public static void RecordReportFinished(string outcome, string? reason, TimeSpan duration, int polls)
     {
-        var outcomeTag = new KeyValuePair<string, object?>(ReportSagaTags.Outcome, outcome);
-        ReportsFinished.Add(1, outcomeTag, new KeyValuePair<string, object?>(ReportSagaTags.MetricReason, reason ?? "none"));
-        ReportDuration.Record(Math.Max(0, duration.TotalSeconds), outcomeTag);
-        ReportPolls.Record(polls, outcomeTag);
+        var tags = new TagList { { ReportSagaTags.Outcome, outcome } };
+        if (reason is not null)
+            tags.Add(ReportSagaTags.ErrorType, reason);
+        ReportFinished.Add(1, tags);
+        ReportDuration.Record(Math.Max(0, duration.TotalSeconds), tags);
+        ReportPolls.Record(polls, tags);
     }
 
-    /// <summary>One Batch API call ended with <paramref name="outcome"/> (see <see cref="BatchApiEndpoints"/>).</summary>
-    public static void RecordBatchApiCall(string endpoint, BatchApiOutcome outcome) =>
-        BatchApiCalls.Add(1,
-            new KeyValuePair<string, object?>(ReportSagaTags.Endpoint, endpoint),
-            new KeyValuePair<string, object?>(ReportSagaTags.Outcome, OutcomeTag(outcome)));
+    /// <summary>One Batch API call ended with <paramref name="outcome"/> (see <see cref="BatchApiEndpoints"/>); anything but success is its <c>error.type</c>.</summary>
+    public static void RecordBatchApiCall(string endpoint, BatchApiOutcome outcome)
+    {
+        var tags = new TagList { { ReportSagaTags.Endpoint, endpoint } };
+        if (outcome != BatchApiOutcome.Success)
+            tags.Add(ReportSagaTags.ErrorType, OutcomeTag(outcome));
+        BatchApiCalls.Add(1, tags);
+    }
 
     /// <summary>request-validate estimated <paramref name="credits"/> for a report.</summary>
-    public static void RecordCreditsEstimated(long credits) => CreditsEstimated.Add(credits);
+    public static void RecordCreditsEstimated(long credits) => CreditEstimated.Add(credits);
 
     /// <summary>The provider charged <paramref name="credits"/> (used_quota) for a completed report.</summary>
-    public static void RecordCreditsUsed(long credits) => CreditsUsed.Add(credits);
-
-    /// <summary>The scheduler sent a message <paramref name="lag"/> after it was due.</summary>
-    public static void RecordSchedulerLag(TimeSpan lag) => SchedulerLag.Record(Math.Max(0, lag.TotalSeconds));
+    public static void RecordCreditsUsed(long credits) => CreditUsed.Add(credits);
 
     /// <summary>
-    /// Registers what <see cref="ReportsByState"/> reports. The callback runs on the metrics exporter's thread at
+    /// Registers what <see cref="ReportCount"/> reports. The callback runs on the metrics exporter's thread at
     /// every collection, so it must be quick: return counts cached by a background refresh, not a fresh query.
     /// Dispose the result to unregister; a later registration replaces an earlier one.
     /// </summary>
     public static IDisposable ObserveReportsByState(Func<IEnumerable<(string State, long Count)>> countsByState) =>
-        ReportsByStateSource.Set(countsByState);
+        ReportCountSource.Set(countsByState);
 
-    /// <summary>Registers what <see cref="OutboxBacklog"/> reports; same rules as <see cref="ObserveReportsByState"/>.</summary>
-    public static IDisposable ObserveOutboxBacklog(Func<long> backlog) => OutboxBacklogSource.Set(backlog);
+    /// <summary>
+    /// Registers what the submission gate instruments report (null: nothing counted yet); same rules as
+    /// <see cref="ObserveReportsByState"/>.
+    /// </summary>
+    public static IDisposable ObserveSubmissionGate(Func<SubmissionGateReading?> reading) => SubmissionGateSource.Set(reading);
 
     /// <summary>The snake_case tag value of a call outcome: success, invalid, rate_limited, unauthorized, …</summary>
     public static string OutcomeTag(BatchApiOutcome outcome) => outcome switch

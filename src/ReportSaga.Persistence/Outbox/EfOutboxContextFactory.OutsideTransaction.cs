@@ -81,7 +81,7 @@ internal sealed partial class EfOutboxContextFactory
             if (options.Value.AfterConsumeCommitted is { } hook)
                 await hook(messageId);
 
-            return Lap.DoneDeliveryPending;
+            return Lap.Committed;
         }
         catch
         {

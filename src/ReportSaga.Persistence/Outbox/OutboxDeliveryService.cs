@@ -31,7 +31,7 @@ namespace ReportSaga.Persistence.Outbox;
 /// <see cref="ReportSagaOutboxOptions.DeliveryParkAfterAttempts"/> it is parked: kept, logged at Error and counted in
 /// <c>reportsaga.outbox.parked</c>. A broker outage counts against no row (see <see cref="SendRetryPolicy"/>).
 /// </remarks>
-internal sealed class OutboxDeliveryService(
+internal sealed partial class OutboxDeliveryService(
     IReportSagaDbContextFactory factory,
     StorageSettings storage,
     IBusControl bus,
@@ -52,14 +52,14 @@ internal sealed class OutboxDeliveryService(
     private readonly SendRetryPolicy _retry = options.Value.DeliveryRetryPolicy;
 
     // Bounded: when the broker is away, the hand-over queue fills and further consumes are left to the sweep.
-    private readonly Channel<(Guid MessageId, Guid ConsumerId)> _handedOver =
-        Channel.CreateBounded<(Guid, Guid)>(new BoundedChannelOptions(options.Value.HandOverCapacity)
+    private readonly Channel<CommittedConsume> _handedOver =
+        Channel.CreateBounded<CommittedConsume>(new BoundedChannelOptions(options.Value.HandOverCapacity)
         {
             FullMode = BoundedChannelFullMode.DropWrite,
         });
 
     /// <summary>Queues a just-committed consume's messages for sending now; returns false when the queue is full (the sweep sends them).</summary>
-    public bool DeliverSoon(Guid messageId, Guid consumerId) => _handedOver.Writer.TryWrite((messageId, consumerId));
+    public bool DeliverSoon(CommittedConsume consume) => _handedOver.Writer.TryWrite(consume);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -73,24 +73,41 @@ internal sealed class OutboxDeliveryService(
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
+        var batch = new List<CommittedConsume>(_options.DeliveryBatchSize);
         try
         {
-            await foreach (var (messageId, consumerId) in _handedOver.Reader.ReadAllAsync(stoppingToken))
+            while (await _handedOver.Reader.WaitToReadAsync(stoppingToken))
             {
-                try
-                {
-                    await DeliverOneAsync(messageId, consumerId, stoppingToken);
-                }
-                catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-                {
-                    // The sweep takes it from here.
-                    logger.LogWarning(exception, "Outbox delivery of consumed message {MessageId} failed; the sweep retries it", messageId);
-                }
+                // What is waiting now, up to a batch: its sends go out together and are recorded in one statement.
+                batch.Clear();
+                while (batch.Count < _options.DeliveryBatchSize && _handedOver.Reader.TryRead(out var consume))
+                    batch.Add(consume);
+                await DeliverHandedOverAsync(batch, stoppingToken);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    private async Task DeliverHandedOverAsync(List<CommittedConsume> batch, CancellationToken stoppingToken)
+    {
+        var fromMemory = storage.Provider == StorageProvider.Postgres ? batch.Where(x => x.Messages is not null).ToList() : [];
+        foreach (var consume in batch.Where(x => !fromMemory.Contains(x)))
+        {
+            try
+            {
+                await DeliverOneAsync(consume.MessageId, consume.ConsumerId, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                // The sweep takes it from here.
+                logger.LogWarning(exception, "Outbox delivery of consumed message {MessageId} failed; the sweep retries it", consume.MessageId);
+            }
+        }
+
+        if (fromMemory.Count > 0)
+            await DeliverFromMemoryAsync(fromMemory, stoppingToken);
     }
 
     private async Task SweepAsync(CancellationToken stoppingToken)
@@ -262,27 +279,34 @@ internal sealed class OutboxDeliveryService(
 
         foreach (var message in messages)
         {
-            message.Deserialize(SystemTextJsonMessageSerializer.Instance);
-            if (message.DestinationAddress is null)
-                continue;
             try
             {
-                var parent = ((MessageContext)message).Headers.Get<string>("MT-Activity-Id");
-                using var activity = PersistenceTelemetry.StartUnderStoredParent("outbox deliver", parent);
-                activity?.SetTag("messaging.message.id", message.MessageId.ToString());
-
-                await BoundedSend.SendAsync(bus, message.DestinationAddress, new OutboxMessageSendPipe(message, message.DestinationAddress),
-                    _options.MessageDeliveryTimeout, cancellationToken);
+                await SendStoredAsync(message, cancellationToken);
             }
             catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                return (exception, message.DestinationAddress);
+                return (exception, message.DestinationAddress!);
             }
             inbox.LastSequenceNumber = message.SequenceNumber;
         }
 
         logger.LogDebug("Delivered {Count} outbox message(s) of consumed message {MessageId}", messages.Count, inbox.MessageId);
         return null;
+    }
+
+    /// <summary>Sends one stored message with its original id and headers, under its stored trace; one without a destination is skipped.</summary>
+    private async Task SendStoredAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        message.Deserialize(SystemTextJsonMessageSerializer.Instance);
+        if (message.DestinationAddress is null)
+            return;
+
+        var parent = ((MessageContext)message).Headers.Get<string>("MT-Activity-Id");
+        using var activity = PersistenceTelemetry.StartUnderStoredParent("outbox deliver", parent);
+        activity?.SetTag("messaging.message.id", message.MessageId.ToString());
+
+        await BoundedSend.SendAsync(bus, message.DestinationAddress, new OutboxMessageSendPipe(message, message.DestinationAddress),
+            _options.MessageDeliveryTimeout, cancellationToken);
     }
 
     /// <summary>Counts a failed delivery on its row, which then waits before its next attempt or is parked; or counts it against nothing while the bus reconnects.</summary>

@@ -5,12 +5,41 @@ namespace ReportSaga.Persistence.Telemetry;
 
 /// <summary>
 /// The persistence layer's instruments on Meter <c>ReportSaga</c> and its spans on ActivitySource <c>ReportSaga</c>
-/// (add both names to OpenTelemetry: <c>AddMeter("ReportSaga")</c>, <c>AddSource("ReportSaga")</c>).
+/// (add both names to OpenTelemetry: <c>AddMeter("ReportSaga")</c>, <c>AddSource("ReportSaga")</c>): every instrument
+/// this assembly records, in one place. The reports-by-state and submission-gate counts are fed from here too
+/// (<see cref="ReportStateGauge"/>) but are defined with the saga's, on <c>ReportSagaTelemetry</c>.
 /// </summary>
 public sealed class PersistenceTelemetry
 {
     /// <summary>The meter and activity source name.</summary>
     public const string Name = "ReportSaga";
+
+    /// <summary>Histogram (s): how late each scheduled message was sent.</summary>
+    public const string SchedulerLag = "reportsaga.scheduler.lag";
+
+    /// <summary>Observable up-down counter: scheduled messages past their due time and not yet sent (parked ones aside).</summary>
+    public const string SchedulerBacklog = "reportsaga.scheduler.backlog";
+
+    /// <summary>Observable up-down counter: scheduled messages parked after too many failed sends.</summary>
+    public const string SchedulerParked = "reportsaga.scheduler.parked";
+
+    /// <summary>Counter: failed sends of scheduled messages counted against their row.</summary>
+    public const string SchedulerFailedAttempts = "reportsaga.scheduler.failed_attempts";
+
+    /// <summary>Observable up-down counter: outbox messages stored and not yet delivered (parked ones aside).</summary>
+    public const string OutboxBacklog = "reportsaga.outbox.backlog";
+
+    /// <summary>Observable up-down counter: consumed messages whose outbox is parked after too many failed deliveries.</summary>
+    public const string OutboxParked = "reportsaga.outbox.parked";
+
+    /// <summary>Counter: failed outbox deliveries counted against their message.</summary>
+    public const string OutboxFailedAttempts = "reportsaga.outbox.failed_attempts";
+
+    /// <summary>
+    /// Scheduler lag runs from milliseconds (a healthy dispatcher) to minutes (one that cannot keep up, or a broker
+    /// outage); the SDK's default buckets are made for milliseconds and would put all of it past 10 s in one bucket.
+    /// </summary>
+    private static readonly double[] LagBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900];
 
     /// <summary>Spans of the scheduler and outbox dispatchers, each under the stored message's own parent.</summary>
     internal static readonly ActivitySource ActivitySource = new(Name);
@@ -23,23 +52,28 @@ public sealed class PersistenceTelemetry
     private long _outboxBacklog;
     private long _outboxParked;
 
-    /// <summary>Creates the instruments from the host's meter factory.</summary>
+    /// <summary>
+    /// Creates the instruments from the host's meter factory. The counts of stored rows are up-down counters (they add
+    /// up within one instance), but they are counted from the shared database: every replica reports the same numbers,
+    /// so aggregate them across instances with max, not sum.
+    /// </summary>
     public PersistenceTelemetry(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(Name);
-        _schedulerLag = meter.CreateHistogram<double>("reportsaga.scheduler.lag", unit: "s",
-            description: "How late each scheduled message was sent: send time minus due time.");
-        meter.CreateObservableGauge("reportsaga.scheduler.backlog", () => Interlocked.Read(ref _schedulerBacklog), unit: "{message}",
+        _schedulerLag = meter.CreateHistogram(SchedulerLag, unit: "s",
+            description: "How late each scheduled message was sent: send time minus due time.",
+            tags: null, advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LagBuckets });
+        meter.CreateObservableUpDownCounter(SchedulerBacklog, () => Interlocked.Read(ref _schedulerBacklog), unit: "{message}",
             description: "Scheduled messages past their due time and not yet sent, as of the dispatcher's last pass.");
-        meter.CreateObservableGauge("reportsaga.outbox.backlog", () => Interlocked.Read(ref _outboxBacklog), unit: "{message}",
+        meter.CreateObservableUpDownCounter(OutboxBacklog, () => Interlocked.Read(ref _outboxBacklog), unit: "{message}",
             description: "Outbox messages stored and not yet delivered to the broker (parked ones aside), as of the outbox dispatcher's last pass.");
-        _schedulerFailedAttempts = meter.CreateCounter<long>("reportsaga.scheduler.failed_attempts", unit: "{attempt}",
+        _schedulerFailedAttempts = meter.CreateCounter<long>(SchedulerFailedAttempts, unit: "{attempt}",
             description: "Failed sends of scheduled messages counted against their row (the row backs off, and is parked at the limit).");
-        meter.CreateObservableGauge("reportsaga.scheduler.parked", () => Interlocked.Read(ref _schedulerParked), unit: "{message}",
+        meter.CreateObservableUpDownCounter(SchedulerParked, () => Interlocked.Read(ref _schedulerParked), unit: "{message}",
             description: "Scheduled messages parked after too many failed sends, waiting for an operator, as of the dispatcher's last pass.");
-        _outboxFailedAttempts = meter.CreateCounter<long>("reportsaga.outbox.failed_attempts", unit: "{attempt}",
+        _outboxFailedAttempts = meter.CreateCounter<long>(OutboxFailedAttempts, unit: "{attempt}",
             description: "Failed deliveries of a consumed message's outbox counted against it (it backs off, and is parked at the limit).");
-        meter.CreateObservableGauge("reportsaga.outbox.parked", () => Interlocked.Read(ref _outboxParked), unit: "{message}",
+        meter.CreateObservableUpDownCounter(OutboxParked, () => Interlocked.Read(ref _outboxParked), unit: "{message}",
             description: "Consumed messages whose outbox is parked after too many failed deliveries, waiting for an operator, as of the sweep's last pass.");
     }
 

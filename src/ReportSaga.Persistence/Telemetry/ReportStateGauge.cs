@@ -5,16 +5,19 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportSaga.Orchestration.Options;
+using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Orchestration.Telemetry;
 
 namespace ReportSaga.Persistence.Telemetry;
 
 /// <summary>
-/// Feeds the <c>reportsaga.reports.by_state</c> gauge: every <see cref="IntervalKey"/> (default 15 s) it counts the
-/// unfinished reports per saga state with one GROUP BY, and the gauge reports those cached counts. The metrics
-/// exporter's callback never touches the database, so a slow or unreachable database cannot stall metric collection;
-/// it then shows the last counts that could be read. The counts are of the shared database: every replica reports the
-/// same numbers, so aggregate across instances with max, not sum.
+/// Feeds the counts read from the shared database: <c>reportsaga.report.count</c> (unfinished reports per saga state, one
+/// GROUP BY) and <c>reportsaga.submission_gate.report.count</c>/<c>.max</c> (the gate's line, through
+/// <see cref="ISubmissionGrants.CountAsync"/>), every <see cref="IntervalKey"/> (default 15 s); the instruments report
+/// those cached counts. The metrics exporter's callback never touches the database, so a slow or unreachable database
+/// cannot stall metric collection; it then shows the last counts that could be read. Every replica reports the same
+/// numbers, so aggregate across instances with max, not sum.
 /// </summary>
 public sealed class ReportStateGauge : BackgroundService
 {
@@ -34,6 +37,7 @@ public sealed class ReportStateGauge : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<ReportStateGauge> _logger;
     private (string State, long Count)[] _counts = [];
+    private SubmissionGateReading? _gate;
 
     public ReportStateGauge(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<ReportStateGauge> logger)
     {
@@ -49,9 +53,13 @@ public sealed class ReportStateGauge : BackgroundService
     /// <summary>The counts the gauge reports now; empty until the first refresh succeeded.</summary>
     public IReadOnlyList<(string State, long Count)> Counts => Volatile.Read(ref _counts);
 
+    /// <summary>The submission gate as last counted; null until the first refresh succeeded.</summary>
+    public SubmissionGateReading? Gate => Volatile.Read(ref _gate);
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var registration = ReportSagaTelemetry.ObserveReportsByState(() => Volatile.Read(ref _counts));
+        using var gateRegistration = ReportSagaTelemetry.ObserveSubmissionGate(() => Volatile.Read(ref _gate));
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -79,7 +87,7 @@ public sealed class ReportStateGauge : BackgroundService
         }
     }
 
-    /// <summary>Counts the live reports per state (one query) and makes those the gauge's values.</summary>
+    /// <summary>Counts the live reports per state (one query) and the gate's line, and makes those the instruments' values.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         await using var scope = _scopes.CreateAsyncScope();
@@ -92,6 +100,14 @@ public sealed class ReportStateGauge : BackgroundService
             .ToDictionaryAsync(row => row.State, row => row.Count, cancellationToken);
 
         Volatile.Write(ref _counts, LiveStates.Select(state => (state, found.GetValueOrDefault(state))).ToArray());
+
+        // The gate's storage is registered with the bus; a host without it (a tool, a test) has no gate to count.
+        if (scope.ServiceProvider.GetService<ISubmissionGrants>() is { } grants)
+        {
+            var gate = await grants.CountAsync(cancellationToken);
+            var cap = scope.ServiceProvider.GetService<IOptions<SubmissionOptions>>()?.Value.MaxInFlight ?? new SubmissionOptions().MaxInFlight;
+            Volatile.Write(ref _gate, new SubmissionGateReading(gate.InFlight, gate.Waiting, cap));
+        }
     }
 
     private static TimeSpan ReadInterval(IConfiguration configuration)

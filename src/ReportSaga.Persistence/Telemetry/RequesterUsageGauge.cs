@@ -7,7 +7,7 @@ using ReportSaga.Persistence.Reports;
 namespace ReportSaga.Persistence.Telemetry;
 
 /// <summary>
-/// Feeds the per-requester gauges (<c>reportsaga.requester.in_flight</c>, <c>.waiting</c>, <c>.credits_spent_today</c>)
+/// Feeds the per-requester instruments (<c>reportsaga.requester.report.count</c>, <c>reportsaga.requester.credit.spent</c>)
 /// from the shared database, at the interval of <see cref="ReportStateGauge"/>; the exporter's callback reads the cached
 /// values only. The busiest <see cref="MaxRequesters"/> requesters are reported, so a publisher inventing names cannot
 /// grow the metric's cardinality without bound. Every replica reports the same numbers: aggregate with max.

@@ -28,7 +28,8 @@ public static class ServiceDefaultsExtensions
     /// Adds logging, OpenTelemetry and health checks. Settings honoured (environment or appsettings):
     /// <c>OTEL_SERVICE_NAME</c>, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> (no export without it),
     /// <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (grpc or http/protobuf), <c>OTEL_SDK_DISABLED</c>, and the other
-    /// <c>OTEL_*</c> variables as OpenTelemetry defines them.
+    /// <c>OTEL_*</c> variables as OpenTelemetry defines them; <c>Telemetry__PrometheusPort</c> for a scrape endpoint
+    /// (<see cref="PrometheusScrapeEndpoint"/>).
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -36,6 +37,8 @@ public static class ServiceDefaultsExtensions
         builder.ReadShippedSettingsWhereverStarted();
         builder.ConfigureConsoleLogging();
         builder.ConfigureOpenTelemetry();
+        if (builder is WebApplicationBuilder web)
+            web.AddPrometheusScrapeEndpoint(); // only with Telemetry__PrometheusPort
         builder.Services.AddHealthChecks();
         return builder;
     }
@@ -128,7 +131,8 @@ public static class ServiceDefaultsExtensions
                 .AddProcessor(new UrlQueryRedactionProcessor())
                 .AddSource(MassTransitSource, ReportSagaTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(options =>
-                    options.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpoints.Prefix))
+                    options.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpoints.Prefix)
+                        && !PrometheusScrapeEndpoint.IsScrape(context, builder.Configuration))
                 // Request and response headers are not recorded unless asked for; the api-key header stays out.
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())

@@ -33,6 +33,22 @@ public sealed class ReportOutcomes
         };
     }
 
+    /// <summary>The report's <see cref="ReportFailed"/>; fails when it completed or did not end in <paramref name="limit"/>.</summary>
+    public async Task<ReportFailed> WaitForFailedAsync(Guid requestId, TimeSpan limit)
+    {
+        object outcome;
+        try
+        {
+            outcome = await Slot(requestId).Task.WaitAsync(limit);
+        }
+        catch (TimeoutException)
+        {
+            throw new Xunit.Sdk.XunitException($"Report {requestId} did not end within {limit}.");
+        }
+
+        return outcome as ReportFailed ?? throw new Xunit.Sdk.XunitException($"Report {requestId} ended with {outcome.GetType().Name}, not ReportFailed.");
+    }
+
     private TaskCompletionSource<object> Slot(Guid requestId) =>
         _outcomes.GetOrAdd(requestId, _ => new TaskCompletionSource<object>(TaskCreationOptions.RunContinuationsAsynchronously));
 }

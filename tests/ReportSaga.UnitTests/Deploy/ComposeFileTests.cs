@@ -20,13 +20,19 @@ public sealed partial class ComposeFileTests
         ServicesBuiltFrom("deploy/service.Dockerfile").Where(s => !s.Service.Has("command"));
 
     [Fact]
-    public void It_runs_rabbitmq_with_its_management_ui_postgres_jaeger_and_the_simulator()
+    public void It_runs_rabbitmq_with_its_management_ui_postgres_the_telemetry_backends_and_the_simulator()
     {
         Assert.Matches(@"^rabbitmq:3\.\d+\.\d+-management$", Services.MapAt("rabbitmq").StringAt("image"));
         Assert.Equal(["127.0.0.1:5672:5672", "127.0.0.1:15672:15672"], Services.MapAt("rabbitmq").ListAt("ports"));
         Assert.Matches(@"^postgres:1[56]\.\d+$", Services.MapAt("postgres").StringAt("image"));
         Assert.StartsWith("jaegertracing/all-in-one:", Services.MapAt("jaeger").StringAt("image"));
-        Assert.Equal(["127.0.0.1:16686:16686", "127.0.0.1:4317:4317", "127.0.0.1:4318:4318"], Services.MapAt("jaeger").ListAt("ports"));
+        Assert.Equal(["127.0.0.1:16686:16686"], Services.MapAt("jaeger").ListAt("ports"));
+        Assert.StartsWith("otel/opentelemetry-collector-contrib:", Services.MapAt("otel-collector").StringAt("image"));
+        Assert.Equal(["127.0.0.1:4317:4317", "127.0.0.1:4318:4318"], Services.MapAt("otel-collector").ListAt("ports"));
+        Assert.StartsWith("prom/prometheus:", Services.MapAt("prometheus").StringAt("image"));
+        Assert.Equal(["127.0.0.1:9090:9090"], Services.MapAt("prometheus").ListAt("ports"));
+        Assert.StartsWith("grafana/grafana:", Services.MapAt("grafana").StringAt("image"));
+        Assert.Equal(["127.0.0.1:3000:3000"], Services.MapAt("grafana").ListAt("ports"));
         Assert.Equal("deploy/simulator.Dockerfile", Services.MapAt("simulator").MapAt("build").StringAt("dockerfile"));
     }
 
@@ -112,7 +118,7 @@ public sealed partial class ComposeFileTests
             Assert.Contains("Host=postgres", environment.StringAt(ContractSettings.Postgres));
             Assert.Equal("http://simulator:8080", environment.StringAt(ContractSettings.BaseUrl));
             Assert.Equal(Services.MapAt("simulator").MapAt("environment").StringAt("Simulator__ApiKeys"), environment.StringAt(ContractSettings.ApiKey));
-            Assert.Equal("http://jaeger:4317", environment.StringAt("OTEL_EXPORTER_OTLP_ENDPOINT"));
+            Assert.Equal("http://otel-collector:4317", environment.StringAt("OTEL_EXPORTER_OTLP_ENDPOINT"));
             foreach (var interval in new[] { "Polling__InitialInterval", "Polling__MaxInterval", "Reports__Deadline" })
             {
                 Assert.True(TimeSpan.TryParse(environment.StringAt(interval), out _), $"{name}: {interval} is not a TimeSpan");
@@ -220,8 +226,8 @@ public sealed partial class ComposeFileTests
         }
     }
 
-    /// <summary>name:1.2.3, name:1.2.3-variant, or a digest.</summary>
-    [GeneratedRegex(@"^[a-z0-9./-]+(:\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?|@sha256:[0-9a-f]{64})$")]
+    /// <summary>name:1.2.3 (or v1.2.3), name:1.2.3-variant, or a digest.</summary>
+    [GeneratedRegex(@"^[a-z0-9./-]+(:v?\d+\.\d+(\.\d+)?(-[a-z0-9.]+)?|@sha256:[0-9a-f]{64})$")]
     private static partial Regex ExactVersion();
 
     [GeneratedRegex(@"(?i)pass|api_?keys?$|secret|token")]

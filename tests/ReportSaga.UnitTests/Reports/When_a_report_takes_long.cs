@@ -14,28 +14,35 @@ public sealed class When_a_report_takes_long : ReportSagaTest
     }
 
     [Fact]
-    public async Task Polls_start_at_the_initial_interval_and_back_off_to_the_max_interval()
+    public async Task Polls_start_at_the_initial_interval_and_thin_out_with_the_reports_age()
     {
         var requestId = await Harness.RequestAsync("long [sim:time=2h]");
         await Harness.AdvanceUntilAsync(() => Harness.Published<ReportSubmitted>(requestId, m => m.RequestId).Count == 1,
             TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), "submitted");
         var before = Harness.Calls(SimulatorEndpoint.Status);
 
-        // No check before the first interval (less its 20 % jitter) has passed…
-        await Harness.AdvanceAsync(TimeSpan.FromSeconds(7));
+        // No check before the first interval (less its 10 % jitter) has passed…
+        await Harness.AdvanceAsync(TimeSpan.FromSeconds(8));
         Assert.Equal(before, Harness.Calls(SimulatorEndpoint.Status));
         // …and one once it has (plus its jitter). The wait is for a loaded machine, where the delay provider can hand
         // over the due poll after the bus already looked settled; it does not move the fake clock.
-        await Harness.AdvanceAsync(TimeSpan.FromSeconds(6));
+        await Harness.AdvanceAsync(TimeSpan.FromSeconds(4));
         Assert.Equal(before + 1, await Eventually.Until(() => Task.FromResult(Harness.Calls(SimulatorEndpoint.Status)), n => n > before, TimeSpan.FromSeconds(10)));
         await Harness.SettleAsync();
         Assert.Equal(before + 1, Harness.Calls(SimulatorEndpoint.Status));
 
-        // Over 20 minutes the waits grow to the 60 s cap: far fewer checks than at a fixed 10 s, never fewer than at 72 s.
-        for (var i = 0; i < 120; i++)
-            await Harness.AdvanceAsync(TimeSpan.FromSeconds(10));
-        var polls = Harness.Calls(SimulatorEndpoint.Status) - before;
-        Assert.InRange(polls, 1200 / 72, 1200 / 30);
+        // Up to Polling__ShortReportAge (9 min) a young report is checked about every Polling__ShortReportInterval (14 s)…
+        for (var i = 0; i < 264; i++)
+            await Harness.AdvanceAsync(TimeSpan.FromSeconds(2));
+        var young = Harness.Calls(SimulatorEndpoint.Status) - before;
+        Assert.InRange(young, 528 / 18, 528 / 12);
+
+        // …then every 9 % of its age (54 s at 10 minutes), capped at Polling__MaxInterval (60 s here): far fewer.
+        await Harness.AdvanceAsync(TimeSpan.FromSeconds(60));
+        var atTenMinutes = Harness.Calls(SimulatorEndpoint.Status);
+        for (var i = 0; i < 240; i++)
+            await Harness.AdvanceAsync(TimeSpan.FromSeconds(5));
+        Assert.InRange(Harness.Calls(SimulatorEndpoint.Status) - atTenMinutes, 1200 / 71, 1200 / 48 + 1);
     }
 
     [Fact]

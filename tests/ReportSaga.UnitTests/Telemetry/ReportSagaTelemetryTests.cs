@@ -43,85 +43,99 @@ public sealed class ReportSagaTelemetryTests : IDisposable
     }
 
     [Fact]
-    public void A_failed_report_is_counted_by_outcome_and_reason_with_its_duration_and_polls()
+    public void A_failed_report_is_counted_by_outcome_with_its_reason_as_error_type_and_its_duration_and_polls()
     {
         ReportSagaTelemetry.RecordReportFinished(ReportOutcomes.Failed, "retries_exhausted", TimeSpan.FromSeconds(90), polls: 7);
 
-        var finished = Assert.Single(Of(ReportSagaMetricNames.ReportsFinished));
+        var finished = Assert.Single(Of(ReportSagaMetricNames.ReportFinished));
         Assert.Equal(1, finished.Value);
-        Assert.Equal("failed", finished.Tags["outcome"]);
-        Assert.Equal("retries_exhausted", finished.Tags["reason"]);
+        Assert.Equal("failed", finished.Tags["reportsaga.report.outcome"]);
+        Assert.Equal("retries_exhausted", finished.Tags["error.type"]);
 
         var duration = Assert.Single(Of(ReportSagaMetricNames.ReportDuration));
         Assert.Equal(90, duration.Value);
-        Assert.Equal("failed", duration.Tags["outcome"]);
+        Assert.Equal("failed", duration.Tags["reportsaga.report.outcome"]);
+        Assert.Equal("retries_exhausted", duration.Tags["error.type"]);
 
         var polls = Assert.Single(Of(ReportSagaMetricNames.ReportPolls));
         Assert.Equal(7, polls.Value);
-        Assert.Equal("failed", polls.Tags["outcome"]);
+        Assert.Equal("failed", polls.Tags["reportsaga.report.outcome"]);
     }
 
     [Fact]
-    public void A_completed_report_carries_the_reason_none()
+    public void A_completed_report_carries_no_error_type()
     {
         ReportSagaTelemetry.RecordReportFinished(ReportOutcomes.Completed, reason: null, TimeSpan.FromMinutes(2), polls: 3);
 
-        var finished = Assert.Single(Of(ReportSagaMetricNames.ReportsFinished));
-        Assert.Equal("completed", finished.Tags["outcome"]);
-        Assert.Equal("none", finished.Tags["reason"]);
+        var finished = Assert.Single(Of(ReportSagaMetricNames.ReportFinished));
+        Assert.Equal("completed", finished.Tags["reportsaga.report.outcome"]);
+        Assert.False(finished.Tags.ContainsKey("error.type"));
         Assert.Equal(120, Assert.Single(Of(ReportSagaMetricNames.ReportDuration)).Value);
     }
 
     [Fact]
-    public void Batch_API_calls_are_counted_by_endpoint_and_snake_case_outcome()
+    public void Batch_API_calls_are_counted_by_endpoint_with_a_snake_case_error_type_when_they_fail()
     {
         ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, BatchApiOutcome.RateLimited);
         ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.RequestReport, BatchApiOutcome.OutcomeUnknown);
+        ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Validate, BatchApiOutcome.Success);
 
-        var calls = Of(ReportSagaMetricNames.BatchApiCalls).Select(c => ($"{c.Tags["endpoint"]}", $"{c.Tags["outcome"]}", c.Value));
-        Assert.Equal([("status", "rate_limited", 1d), ("request_report", "outcome_unknown", 1d)], calls);
+        var calls = Of(ReportSagaMetricNames.BatchApiCalls)
+            .Select(c => ($"{c.Tags["reportsaga.batch_api.endpoint"]}", c.Tags.TryGetValue("error.type", out var error) ? $"{error}" : null, c.Value));
+        Assert.Equal([("status", "rate_limited", 1d), ("request_report", "outcome_unknown", 1d), ("validate", null, 1d)], calls);
     }
 
     [Fact]
-    public void Reports_started_credits_and_scheduler_lag_are_recorded_in_their_units()
+    public void Reports_started_and_credits_are_recorded_in_their_units()
     {
         ReportSagaTelemetry.RecordReportStarted();
         ReportSagaTelemetry.RecordCreditsEstimated(208);
         ReportSagaTelemetry.RecordCreditsUsed(35589);
-        ReportSagaTelemetry.RecordSchedulerLag(TimeSpan.FromMilliseconds(1500));
 
-        Assert.Equal(1, Assert.Single(Of(ReportSagaMetricNames.ReportsStarted)).Value);
-        Assert.Equal(208, Assert.Single(Of(ReportSagaMetricNames.CreditsEstimated)).Value);
-        Assert.Equal(35589, Assert.Single(Of(ReportSagaMetricNames.CreditsUsed)).Value);
-        Assert.Equal(1.5, Assert.Single(Of(ReportSagaMetricNames.SchedulerLag)).Value);
+        Assert.Equal(1, Assert.Single(Of(ReportSagaMetricNames.ReportStarted)).Value);
+        Assert.Equal(208, Assert.Single(Of(ReportSagaMetricNames.CreditEstimated)).Value);
+        Assert.Equal(35589, Assert.Single(Of(ReportSagaMetricNames.CreditUsed)).Value);
     }
 
     [Fact]
-    public void Reports_by_state_reports_what_the_registered_callback_returns()
+    public void The_report_count_reports_what_the_registered_callback_returns()
     {
         using (ReportSagaTelemetry.ObserveReportsByState(() => [("Waiting", 12), ("Submitting", 3)]))
         {
             _listener.RecordObservableInstruments();
         }
 
-        var byState = Of(ReportSagaMetricNames.ReportsByState).Select(m => ($"{m.Tags["state"]}", m.Value));
+        var byState = Of(ReportSagaMetricNames.ReportCount).Select(m => ($"{m.Tags["reportsaga.report.state"]}", m.Value));
         Assert.Equal([("Waiting", 12d), ("Submitting", 3d)], byState);
     }
 
     [Fact]
-    public void An_unregistered_gauge_reports_nothing_and_a_stale_registration_cannot_remove_a_newer_one()
+    public void The_submission_gate_reports_in_flight_and_waiting_reports_and_its_cap()
     {
-        var first = ReportSagaTelemetry.ObserveOutboxBacklog(() => 5);
+        using (ReportSagaTelemetry.ObserveSubmissionGate(() => new SubmissionGateReading(InFlight: 90, Waiting: 412, MaxInFlight: 90)))
+        {
+            _listener.RecordObservableInstruments();
+        }
+
+        var line = Of(ReportSagaMetricNames.SubmissionGateReportCount).Select(m => ($"{m.Tags["reportsaga.submission_gate.report.state"]}", m.Value));
+        Assert.Equal([("in_flight", 90d), ("waiting", 412d)], line);
+        Assert.Equal(90, Assert.Single(Of(ReportSagaMetricNames.SubmissionGateReportMax)).Value);
+    }
+
+    [Fact]
+    public void An_unregistered_count_reports_nothing_and_a_stale_registration_cannot_remove_a_newer_one()
+    {
+        var first = ReportSagaTelemetry.ObserveSubmissionGate(() => new SubmissionGateReading(5, 0, 90));
         first.Dispose();
         _listener.RecordObservableInstruments();
-        Assert.Empty(Of(ReportSagaMetricNames.OutboxBacklog));
+        Assert.Empty(Of(ReportSagaMetricNames.SubmissionGateReportMax));
 
-        var older = ReportSagaTelemetry.ObserveOutboxBacklog(() => 1);
-        using var newer = ReportSagaTelemetry.ObserveOutboxBacklog(() => 42);
+        var older = ReportSagaTelemetry.ObserveSubmissionGate(() => new SubmissionGateReading(1, 0, 10));
+        using var newer = ReportSagaTelemetry.ObserveSubmissionGate(() => new SubmissionGateReading(42, 0, 50));
         older.Dispose();
         _listener.RecordObservableInstruments();
 
-        Assert.Equal(42, Assert.Single(Of(ReportSagaMetricNames.OutboxBacklog)).Value);
+        Assert.Equal(50, Assert.Single(Of(ReportSagaMetricNames.SubmissionGateReportMax)).Value);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Telemetry;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Persistence.Submissions;
 using ReportSaga.Persistence.Telemetry;
 using ReportSaga.Testing.Persistence;
 using ReportSaga.UnitTests.Persistence.Support;
@@ -16,8 +17,9 @@ using ReportSaga.UnitTests.Persistence.Support;
 namespace ReportSaga.UnitTests.Telemetry;
 
 /// <summary>
-/// <c>reportsaga.reports.by_state</c> on a real SQLite database: how many unfinished reports are in each saga
-/// state, counted in the background and reported from the cache when metrics are collected.
+/// <c>reportsaga.report.count</c> on a real SQLite database: how many unfinished reports are in each saga
+/// state, counted in the background and reported from the cache when metrics are collected; and the submission gate's
+/// line, counted with them.
 /// </summary>
 [Collection(TelemetryCollection.Name)]
 public sealed class The_reports_by_state_gauge : IAsyncLifetime
@@ -105,6 +107,18 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Counts_the_submission_gates_line_with_the_reports_and_its_cap_from_the_settings()
+    {
+        await AddGateEntriesAsync(granted: 2, waiting: 5);
+        var gate = Create();
+        Assert.Null(gate.Gate);
+
+        await gate.RefreshAsync();
+
+        Assert.Equal(new SubmissionGateReading(InFlight: 2, Waiting: 5, MaxInFlight: 7), gate.Gate);
+    }
+
+    [Fact]
     public void Its_states_are_the_report_saga_states_before_the_end()
     {
         var machine = new ReportStateMachine(Options.Create(new PollingOptions()), Options.Create(new ReportsOptions()),
@@ -143,6 +157,7 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
         services.AddLogging();
         services.AddSingleton<TimeProvider>(_time);
         services.AddSingleton<IConfiguration>(Configuration(settings));
+        services.Configure<SubmissionOptions>(options => options.MaxInFlight = 7);
         services.AddReportSagaPersistence(_storage.Settings);
         return services;
     }
@@ -163,6 +178,16 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
         await db.SaveChangesAsync();
     }
 
+    private async Task AddGateEntriesAsync(int granted, int waiting)
+    {
+        await using var scope = _provider.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+        var now = _time.GetUtcNow().UtcDateTime;
+        for (var i = 0; i < granted + waiting; i++)
+            db.SubmissionSlots.Add(new SubmissionSlot { RequestId = Guid.NewGuid(), QueuedAt = now, GrantedAt = i < granted ? now : null });
+        await db.SaveChangesAsync();
+    }
+
     /// <summary>What a metrics exporter would read from the gauge now, by state.</summary>
     private static Dictionary<string, long> Collect()
     {
@@ -170,7 +195,7 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
         using var listener = new MeterListener();
         listener.InstrumentPublished = (instrument, l) =>
         {
-            if (instrument.Meter.Name == ReportSagaTelemetry.MeterName && instrument.Name == ReportSagaMetricNames.ReportsByState)
+            if (instrument.Meter.Name == ReportSagaTelemetry.MeterName && instrument.Name == ReportSagaMetricNames.ReportCount)
                 l.EnableMeasurementEvents(instrument);
         };
         listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
