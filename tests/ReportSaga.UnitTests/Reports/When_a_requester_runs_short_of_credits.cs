@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Reports;
+using ReportSaga.Orchestration.Telemetry;
 using ReportSaga.Simulator;
 
 namespace ReportSaga.UnitTests.Reports;
@@ -41,6 +43,16 @@ public sealed class When_a_requester_runs_short_of_credits : ReportSagaTest
     [Fact]
     public async Task A_report_the_account_cannot_cover_waits_with_one_notice_and_goes_when_credits_return()
     {
+        long held = 0;
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == ReportSagaTelemetry.MeterName && instrument.Name == ReportSagaMetricNames.SubmissionGateHeld)
+                l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, _, _) => Interlocked.Add(ref held, value));
+        listener.Start();
+
         // The account has 1,500: the first (800) fits, the second (800) does not while the first is in flight; both fit
         // the requester's budget of 1,700.
         var first = await Harness.RequestAsync("guard one [sim:credits=800] [sim:quota=100]");
@@ -56,6 +68,8 @@ public sealed class When_a_requester_runs_short_of_credits : ReportSagaTest
         Assert.IsType<ReportCompleted>(Assert.Single(Harness.TerminalEvents(second)));
         Assert.Single(Notices(second));
         Assert.Empty(Notices(first));
+        // Counted for operators (only this test holds reports, so no other test adds to it).
+        Assert.True(Interlocked.Read(ref held) >= 1, "reportsaga.submission_gate.held was not recorded");
     }
 
     private List<ReportStatusChanged> Notices(Guid requestId) =>
