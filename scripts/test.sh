@@ -10,6 +10,8 @@
 # The Python sample's test needs a Python 3 with pika: REPORTSAGA_TEST_PYTHON, else /usr/bin/python3 with Debian's
 # python3-pika (installed when missing and apt-get is there). The observability tests need promtool (Debian's
 # prometheus, installed the same way).
+# python3-pika (installed when missing and apt-get is there). The operator console's browser tests need Debian's
+# chromium and chromium-driver (installed when missing and apt-get is there).
 # Results: one trx file per test project in artifacts/test-results/ (override with REPORTSAGA_TEST_RESULTS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -146,9 +148,36 @@ provision_promtool() {
     fi
 }
 
+# The operator console's browser tests drive Debian's chromium through its chromedriver (the browser vendors' download
+# sites are out of reach, so Selenium Manager cannot fetch one); they fail, never skip, when neither is there.
+provision_browser() {
+    if [[ -x /usr/bin/chromium && -x /usr/bin/chromedriver ]]; then
+        return 0
+    fi
+    if command -v apt-get >/dev/null 2>&1 && [[ $(id -u) == 0 ]]; then
+        install_missing_packages chromium chromium-driver
+    else
+        log "no /usr/bin/chromium and chromedriver and no apt-get as root: the browser tests will say what is missing"
+    fi
+}
+
 provision_servers
 provision_python
 provision_promtool
+provision_browser
+
+# The .NET samples install ReportSaga.Contracts as a package from artifacts/packages (nuget.config), so it is
+# packed first: a package that does not pack, or lacks what the samples use, fails the run here or in their build.
+PACKAGES_DIR="artifacts/packages"
+log "packing ReportSaga.Contracts into $PACKAGES_DIR"
+rm -rf "$PACKAGES_DIR"
+# NuGet keeps an extracted copy per version; a repack under the same version must not be shadowed by it.
+rm -rf "${NUGET_PACKAGES:-$HOME/.nuget/packages}/reportsaga.contracts"
+if ! dotnet pack src/ReportSaga.Contracts -c "$CONFIGURATION" -o "$PACKAGES_DIR" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then
+    log "packing the contracts failed; no test ran"
+    failed=1
+    exit 1
+fi
 
 log "building ReportSaga.sln ($CONFIGURATION, warnings as errors)"
 if ! dotnet build ReportSaga.sln -c "$CONFIGURATION" -p:TreatWarningsAsErrors=true -clp:ErrorsOnly -v:q; then

@@ -54,7 +54,8 @@ await host.StartAsync(stopping.Token);
 try
 {
     var bus = host.Services.GetRequiredService<IBus>();
-    var request = SamplePublisher.CreateRequest(report, options.MaxCredits, options.RequestedBy);
+    using var context = options.Context is null ? null : JsonDocument.Parse(options.Context);
+    var request = SamplePublisher.CreateRequest(report, options.MaxCredits, options.RequestedBy, context?.RootElement.Clone(), options.Deadline);
 
     // Bound before publishing, so even a report that ends at once (say, refused at validation) is seen.
     await using var waiter = options.Wait ? await ReportOutcomeWaiter.StartAsync(bus, request.RequestId, stopping.Token) : null;

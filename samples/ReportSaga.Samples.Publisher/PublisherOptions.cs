@@ -13,7 +13,9 @@ public sealed record PublisherOptions
         usage: ReportSaga.Samples.Publisher [options]
           --report FILE        the Batch API request body (JSON); default: a built-in example
           --max-credits N      refuse the report when its estimated credits exceed N (default: 5000)
-          --requested-by NAME  who asks, for operators (default: samples-publisher)
+          --requested-by NAME  who asks: for operators, echoed on every event (default: samples-publisher)
+          --context JSON       a JSON object echoed on every event of the report (default: none)
+          --deadline TIME      finish by then: a duration hh:mm:ss or a time 2026-12-07T18:00:00Z (default: the service's limit)
           --wait               wait for the report's ReportCompleted or ReportFailed and print it
           --timeout TIME       how long --wait waits, as hh:mm:ss (default: 00:15:00)
           --show-signed-url    print the whole download URL, signature included (default: without its query)
@@ -26,6 +28,8 @@ public sealed record PublisherOptions
     public string? ReportFile { get; init; }
     public long? MaxCredits { get; init; } = 5000;
     public string RequestedBy { get; init; } = "samples-publisher";
+    public string? Context { get; init; }
+    public string? Deadline { get; init; }
     public bool Wait { get; init; }
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(15);
     public bool ShowSignedUrl { get; init; }
@@ -42,6 +46,8 @@ public sealed record PublisherOptions
                 "--report" => options with { ReportFile = ValueOf(args, ref i) },
                 "--max-credits" => options with { MaxCredits = PositiveNumber(ValueOf(args, ref i)) },
                 "--requested-by" => options with { RequestedBy = ValueOf(args, ref i) },
+                "--context" => options with { Context = JsonObject(ValueOf(args, ref i)) },
+                "--deadline" => options with { Deadline = ValueOf(args, ref i) },
                 "--wait" => options with { Wait = true },
                 "--timeout" => options with { Timeout = Duration(ValueOf(args, ref i)) },
                 "--show-signed-url" => options with { ShowSignedUrl = true },
@@ -51,6 +57,21 @@ public sealed record PublisherOptions
         }
 
         return options;
+    }
+
+    private static string JsonObject(string text)
+    {
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(text);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? text
+                : throw new ArgumentException($"--context must be a JSON object, not {document.RootElement.ValueKind}");
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw new ArgumentException($"--context is not valid JSON: {e.Message}");
+        }
     }
 
     private static string ValueOf(IReadOnlyList<string> args, ref int i)

@@ -11,8 +11,16 @@ public static class SamplePublisher
     /// A new request with a fresh request id. Keep the id: it is the idempotency key (publishing the same id
     /// again yields the same single report) and every event about the report carries it.
     /// </summary>
-    public static RequestReport CreateRequest(JsonElement report, long? maxCredits = null, string? requestedBy = null)
+    /// <remarks>
+    /// <paramref name="context"/> is any small JSON object of the caller's own (an order id, say): every event about the
+    /// report carries it back unchanged. <paramref name="deadline"/> is a duration (<c>"01:30:00"</c>) or a time
+    /// (<c>"2026-12-07T18:00:00Z"</c>) within the service's own limit.
+    /// </remarks>
+    public static RequestReport CreateRequest(JsonElement report, long? maxCredits = null, string? requestedBy = null,
+        JsonElement? context = null, string? deadline = null)
     {
+        if (context is { ValueKind: not JsonValueKind.Object })
+            throw new ArgumentException($"The context must be a JSON object, not {context.Value.ValueKind}.", nameof(context));
         if (report.ValueKind != JsonValueKind.Object)
             throw new ArgumentException($"The report body must be a JSON object, not {report.ValueKind}.", nameof(report));
         if (maxCredits is <= 0)
@@ -24,6 +32,8 @@ public static class SamplePublisher
             Report = report,
             MaxCredits = maxCredits,
             RequestedBy = requestedBy,
+            Context = context,
+            Deadline = deadline,
         };
     }
 

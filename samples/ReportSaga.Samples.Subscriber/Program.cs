@@ -10,6 +10,8 @@ const string DefaultRabbitMq = "amqp://guest:guest@localhost:5672/";
 
 var builder = Host.CreateApplicationBuilder(args);
 var rabbitMq = new Uri(builder.Configuration.GetConnectionString("RabbitMq") ?? DefaultRabbitMq);
+// Subscriber__RequestedBy=NAME: receive only the events of reports requested as NAME (the by-requester exchanges).
+var requestedBy = builder.Configuration["Subscriber:RequestedBy"];
 
 builder.Services.AddMassTransit(x =>
 {
@@ -19,13 +21,13 @@ builder.Services.AddMassTransit(x =>
     x.UsingRabbitMq((context, bus) =>
     {
         bus.Host(rabbitMq);
-        bus.ConfigureReportSubscriberEndpoint(context);
+        bus.ConfigureReportSubscriberEndpoint(context, requestedBy: requestedBy);
     });
 });
 
 using var host = builder.Build();
 // The address without its user info: the password never reaches the log.
 host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("ReportSaga.Samples.Subscriber")
-    .LogInformation("Subscribing to ReportSaga's events on {Broker}, queue {Queue}",
-        new UriBuilder(rabbitMq) { UserName = "", Password = "" }.Uri, ReportSubscriber.QueueName);
+    .LogInformation("Subscribing to ReportSaga's events on {Broker}, queue {Queue}, requested by {RequestedBy}",
+        new UriBuilder(rabbitMq) { UserName = "", Password = "" }.Uri, ReportSubscriber.QueueName, requestedBy ?? "anyone");
 await host.RunAsync();

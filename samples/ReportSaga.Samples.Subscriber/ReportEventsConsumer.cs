@@ -44,14 +44,15 @@ public sealed partial class ReportEventsConsumer(ILogger<ReportEventsConsumer> l
         // and logs are read by many. Only the path is logged; the message itself keeps the whole URL.
         var downloadUrl = message.DownloadUrl is null ? "(none)" : DownloadUrls.WithoutQuery(message.DownloadUrl);
         LogCompleted(message.RequestId, message.ReportId, downloadUrl, message.DataPointsCount, message.UsedQuota,
-            message.DownloadUrlExpiresAt);
+            message.DownloadUrlExpiresAt, message.RequestedBy ?? "(no one)", Text(message.Context));
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<ReportFailed> context)
     {
         var message = context.Message;
-        LogFailed(message.RequestId, message.ReportId ?? "(not submitted)", message.Reason, string.Join(" | ", message.Errors));
+        LogFailed(message.RequestId, message.ReportId ?? "(not submitted)", message.Reason, string.Join(" | ", message.Errors),
+            message.RequestedBy ?? "(no one)", Text(message.Context));
         return Task.CompletedTask;
     }
 
@@ -67,10 +68,14 @@ public sealed partial class ReportEventsConsumer(ILogger<ReportEventsConsumer> l
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Information,
         Message = "ReportCompleted {RequestId}: report {ReportId} at {DownloadUrl} ({DataPointsCount} data points, " +
-                  "{UsedQuota} credits used), link valid until {DownloadUrlExpiresAt:O}")]
+                  "{UsedQuota} credits used), link valid until {DownloadUrlExpiresAt:O}; requested by {RequestedBy}, context {Context}")]
     private partial void LogCompleted(Guid requestId, string reportId, string downloadUrl, long? dataPointsCount, long? usedQuota,
-        DateTimeOffset downloadUrlExpiresAt);
+        DateTimeOffset downloadUrlExpiresAt, string requestedBy, string context);
 
-    [LoggerMessage(EventId = 5, Level = LogLevel.Warning, Message = "ReportFailed {RequestId}: report {ReportId}, reason {Reason}: {Errors}")]
-    private partial void LogFailed(Guid requestId, string reportId, string reason, string errors);
+    [LoggerMessage(EventId = 5, Level = LogLevel.Warning,
+        Message = "ReportFailed {RequestId}: report {ReportId}, reason {Reason}: {Errors}; requested by {RequestedBy}, context {Context}")]
+    private partial void LogFailed(Guid requestId, string reportId, string reason, string errors, string requestedBy, string context);
+
+    /// <summary>The context the request sent, echoed on every event: here, where a real service keeps its own keys.</summary>
+    private static string Text(JsonElement? context) => context is { } value ? value.GetRawText() : "(none)";
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace ReportSaga.Contracts;
 
 /// <summary>The report is ready. Terminal: a report ends in exactly one of this or <see cref="ReportFailed"/>.</summary>
@@ -23,4 +25,10 @@ public sealed record ReportCompleted
 
     /// <summary>When the download URL stops working: <see cref="CompletedAt"/> plus 30 days.</summary>
     public DateTimeOffset DownloadUrlExpiresAt { get; init; }
+
+    /// <summary><see cref="RequestReport.RequestedBy"/> of the report's request, unchanged; null when it named no one.</summary>
+    public string? RequestedBy { get; init; }
+
+    /// <summary><see cref="RequestReport.Context"/> of the report's request, unchanged; null when it sent none.</summary>
+    public JsonElement? Context { get; init; }
 }

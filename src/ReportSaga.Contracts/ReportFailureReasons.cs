@@ -24,7 +24,7 @@ public static class ReportFailureReasons
     /// <summary>The submit call's outcome is unknown; not resubmitted, since that may charge twice.</summary>
     public const string SubmissionUncertain = "submission_uncertain";
 
-    /// <summary>The report did not finish within the configured deadline.</summary>
+    /// <summary>The report did not finish by its deadline: the request's own <see cref="RequestReport.Deadline"/>, else the service's limit.</summary>
     public const string DeadlineExceeded = "deadline_exceeded";
 
     /// <summary>A <see cref="CancelReport"/> arrived first.</summary>

@@ -13,4 +13,10 @@ public sealed record ReportValidated
 
     /// <summary>The provider's warnings, each kept as the JSON value it sent.</summary>
     public IReadOnlyList<JsonElement> Warnings { get; init; } = [];
+
+    /// <summary><see cref="RequestReport.RequestedBy"/> of the report's request, unchanged; null when it named no one.</summary>
+    public string? RequestedBy { get; init; }
+
+    /// <summary><see cref="RequestReport.Context"/> of the report's request, unchanged; null when it sent none.</summary>
+    public JsonElement? Context { get; init; }
 }

@@ -17,8 +17,25 @@ public sealed record RequestReport
     /// <summary>The most credits the report may cost; a larger estimate refuses it with <c>credit_budget_exceeded</c>.</summary>
     public long? MaxCredits { get; init; }
 
-    /// <summary>Free text naming who asked, for operators.</summary>
+    /// <summary>
+    /// Who asked: at most 256 characters, for operators, and echoed on every event of the report. Subscribers can
+    /// receive only the events of their own <c>requestedBy</c> through the <c>…by-requester</c> exchanges.
+    /// </summary>
     public string? RequestedBy { get; init; }
+
+    /// <summary>
+    /// Anything the requester wants back: a JSON object of at most 4,096 bytes of JSON text (UTF-8, as sent), carried
+    /// unchanged on every event of the report (<c>context</c>), so a subscriber need not keep its own lookup.
+    /// </summary>
+    public JsonElement? Context { get; init; }
+
+    /// <summary>
+    /// When the report must be finished, else it fails with <c>deadline_exceeded</c>: a duration from the moment the
+    /// request is accepted, as TimeSpan's constant format (<c>"01:30:00"</c>, <c>"1.00:00:00"</c>), or an absolute time,
+    /// ISO 8601 with an offset (<c>"2026-12-07T18:00:00Z"</c>). It must lie within the service's own limit
+    /// (<c>Reports__Deadline</c>, six hours by default); without it that limit applies.
+    /// </summary>
+    public string? Deadline { get; init; }
 
     /// <summary>
     /// <c>low</c>, <c>normal</c> (when absent) or <c>high</c> (<see cref="ReportPriorities"/>): a waiting report of a

@@ -9,6 +9,7 @@ using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Reports;
+using ReportSaga.Orchestration.Reports.History;
 using ReportSaga.Orchestration.Submissions;
 
 namespace ReportSaga.Orchestration;
@@ -51,6 +52,8 @@ public static class ReportSagaRegistration
             bus.TryAddSingleton<ISubmissionQueue>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
             bus.TryAddSingleton<ISubmissionGrants>(provider => provider.GetRequiredService<InMemorySubmissionQueue>());
             bus.TryAddSingleton<IRecentReportDurations, InMemoryRecentReportDurations>();
+            bus.TryAddSingleton<InMemoryReportHistory>();
+            bus.TryAddSingleton<IReportHistory>(provider => provider.GetRequiredService<InMemoryReportHistory>());
         }
         else
             configureReportRepository(report);

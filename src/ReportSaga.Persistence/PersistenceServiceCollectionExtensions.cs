@@ -63,6 +63,7 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
         // What the polling policy learns from: the completed reports' rows, shared by every instance.
         services.TryAddSingleton<IRecentReportDurations, Reports.RecentReportDurations>();
+        services.TryAddSingleton<Reports.IReportQueries, Reports.ReportQueries>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
         // The submission gate: the saga's side shares the message scope's DbContext (its transaction), the granter's
@@ -73,6 +74,8 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton<AccountCreditsReader>();
         services.TryAddSingleton<IAccountCreditsCache, EfAccountCreditsCache>();
         services.TryAddSingleton<Reports.IRequesterUsageReader, Reports.RequesterUsageReader>();
+        // A report's history is written by the saga in its own transaction, like its gate entry.
+        services.TryAddScoped<Orchestration.Reports.History.IReportHistory, Reports.EfReportHistory>();
         return settings;
     }
 

@@ -55,6 +55,9 @@ public abstract class ReportSagaDbContext : DbContext
     /// <summary>The submission ledger.</summary>
     public DbSet<SubmissionRecord> SubmissionRecords => Set<SubmissionRecord>();
 
+    /// <summary>Every report's history: transitions, provider statuses, calls and their outcomes.</summary>
+    public DbSet<Reports.ReportHistoryRecord> ReportHistory => Set<Reports.ReportHistoryRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -65,6 +68,7 @@ public abstract class ReportSagaDbContext : DbContext
         InboxStateMap.Map(modelBuilder);
         OutboxMessageMap.Map(modelBuilder);
         SubmissionRecordMap.Map(modelBuilder);
+        ReportHistoryMap.Map(modelBuilder);
         NamingConventions.UseSnakeCaseColumns(modelBuilder);
     }
 

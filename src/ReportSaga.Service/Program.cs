@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using ReportSaga.Service.Defaults;
 using ReportSaga.Service.Demo;
 using ReportSaga.Service.Hosting;
+using ReportSaga.Service.OperatorApi;
 using ReportSaga.Service.OperatorHttp;
 using ReportSaga.Service.Reports;
 
@@ -17,6 +18,7 @@ try
     var production = ReportSagaHost.IsProductionRequested(builder);
     var http = builder.AddOperatorHttp(production);
     var parts = await ReportSagaHost.ConfigureAsync(builder);
+    builder.AddOperatorApi(parts);
 
     var app = builder.Build();
     app.Logger.LogInformation("ReportSaga starting: {Parts} http: {Http}", parts.Describe(), http);
@@ -27,6 +29,7 @@ try
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
     app.MapRequesterEndpoints();
+    app.MapOperatorApi();
     // Taken before running: RunAsync disposes the app's services when the host stops.
     var exit = app.Services.GetRequiredService<ServiceExit>();
     await app.RunAsync();

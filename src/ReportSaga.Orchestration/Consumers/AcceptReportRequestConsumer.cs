@@ -1,7 +1,9 @@
 using MassTransit;
+using Microsoft.Extensions.Options;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Messaging;
+using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Requests;
 
 namespace ReportSaga.Orchestration.Consumers;
@@ -11,7 +13,7 @@ namespace ReportSaga.Orchestration.Consumers;
 /// the request's shape and hands it to the report's saga; a request that cannot be run still reaches the saga, which
 /// ends it with <c>invalid</c>, so the requester hears about it and the request id stays taken.
 /// </summary>
-public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
+public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports, TimeProvider time) : IConsumer<RequestReport>
 {
     public async Task Consume(ConsumeContext<RequestReport> context)
     {
@@ -24,6 +26,9 @@ public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
 
         // Refused at the endpoint (RequestReportScreen): only the id, and a valid requestedBy, came through.
         var problem = context.TryGetPayload<RequestReportRefusal>(out var refusal) ? refusal.Problem : FindProblem(message);
+        DateTimeOffset? deadlineAt = null;
+        if (problem is null && message.Deadline is { } deadline)
+            problem = DeadlineProblem(deadline, out deadlineAt);
         // Sent to the saga's own queue: no other broker client can start a report but through RequestReport.
         var saga = await context.GetSendEndpoint(ReportSagaQueues.SagaAddress);
         await saga.Send(new ReportRequestAccepted
@@ -34,8 +39,32 @@ public sealed class AcceptReportRequestConsumer : IConsumer<RequestReport>
             MaxCredits = problem is null ? message.MaxCredits : null,
             Priority = problem is null ? message.Priority : null,
             RequestedBy = RequestReportRules.RequestedBy(message.RequestedBy) is null ? message.RequestedBy : null,
+            // Echoed even on a refusal when it is itself valid: the requester finds its failure by its own keys.
+            Context = RequestReportRules.Context(message.Context) is null ? message.Context : null,
+            DeadlineAt = problem is null ? deadlineAt : null,
             Problem = problem,
         }, context.CancellationToken);
+    }
+
+    /// <summary>
+    /// The deadline as a time, or the problem with it: it must lie ahead and within <c>Reports__Deadline</c> from now,
+    /// since the service's own limit bounds how long any report is tracked.
+    /// </summary>
+    private string? DeadlineProblem(string text, out DateTimeOffset? at)
+    {
+        at = null;
+        if (!RequestDeadline.TryParse(text, out var deadline))
+            return RequestReportRules.Deadline(text);
+        var now = time.GetUtcNow();
+        var limit = reports.Value.Deadline;
+        var resolved = deadline.Resolve(now);
+        if (resolved <= now)
+            return $"RequestReport.deadline {text} has already passed.";
+        if (resolved > now + limit)
+            return $"RequestReport.deadline {text} is beyond the service's limit of {limit} from now ({RequestLimits.DeadlineKey}).";
+        // In UTC, so the stored time and the failure text read the same whatever offset the requester wrote.
+        at = resolved.ToUniversalTime();
+        return null;
     }
 
     /// <summary>What makes the request impossible to run, or null. The provider's validation judges the rest.</summary>

@@ -13,6 +13,12 @@ public sealed record ReportRequestAccepted
     public long? MaxCredits { get; init; }
     public string? RequestedBy { get; init; }
 
+    /// <summary>The request's <c>context</c>, echoed on every event of the report.</summary>
+    public JsonElement? Context { get; init; }
+
+    /// <summary>When the report must be finished: the request's own deadline resolved to a time, or null for the service's limit.</summary>
+    public DateTimeOffset? DeadlineAt { get; init; }
+
     /// <summary>low, normal or high; null means normal.</summary>
     public string? Priority { get; init; }
 

@@ -20,6 +20,12 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     public long? MaxCredits { get; set; }
     public string? RequestedBy { get; set; }
 
+    /// <summary>The request's <c>context</c> as JSON text, echoed on every event; null when it sent none.</summary>
+    public string? Context { get; set; }
+
+    /// <summary>When the report must be finished, when the request asked for its own deadline; else the service's limit applies.</summary>
+    public DateTimeOffset? DeadlineAt { get; set; }
+
     /// <summary>The request's priority (low, normal, high); null means normal. Orders the report at the submission gate.</summary>
     public string? Priority { get; set; }
 

@@ -49,6 +49,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         _time = time;
 
         InstanceState(x => x.CurrentState);
+        // Every change of a report is written to its history, in the same transaction as the change.
+        ConnectEventObserver(new History.ReportHistoryObserver(time));
 
         Event(() => Requested, x => x.CorrelateById(m => m.Message.RequestId));
         Event(() => Estimated, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
@@ -87,7 +89,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(Requested, context => context.Message.Problem is null)
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(_ => ReportSagaTelemetry.RecordReportStarted())
-                .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId })
+                .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId }, DeadlineDelay)
                 .Then(NewStep)
                 .Send(ReportSagaQueues.ValidateAddress, ValidateCommand)
                 .TransitionTo(Validating));
@@ -96,7 +98,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(Estimated, context => IsAnswer(context) && IsOverBudget(context.Saga, context.Message))
                 .Then(EndStep)
                 .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
-                .Publish(Validation)
+                .Publish(Validation, RequesterHeader.Set)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
                     [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
                 .EndAsFailed(this),
@@ -109,7 +111,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     Touch(context.Saga);
                     ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
                 })
-                .Publish(Validation)
+                .Publish(Validation, RequesterHeader.Set)
                 // Its place in line is when the request arrived, so validation order (answers return in any order) reorders nothing.
                 .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.CreatedAt))
                 .TransitionTo(Queued),
@@ -165,7 +167,10 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
-                .Publish(context => new ReportSubmitted { RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId! })
+                .Publish(context => new ReportSubmitted
+                {
+                    RequestId = context.Saga.CorrelationId, ReportId = context.Saga.ReportId!, RequestedBy = context.Saga.RequestedBy, Context = EchoedContext(context.Saga),
+                }, RequesterHeader.Set)
                 .ThenAsync(context => StatusCheckTiming.PlanFirstCheckAsync(context, _pollingPolicy))
                 .ThenAsync(context => ScheduleStatusCheckAsync(context, StatusCheckTiming.FirstWait(context, _pollingPolicy)))
                 .TransitionTo(Waiting),
@@ -215,7 +220,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     UsedQuota = context.Saga.UsedQuota,
                     CompletedAt = context.Saga.CompletedAt!.Value,
                     DownloadUrlExpiresAt = context.Saga.CompletedAt!.Value + DownloadUrlLifetime,
-                })
+                    RequestedBy = context.Saga.RequestedBy,
+                    Context = EchoedContext(context.Saga),
+                }, RequesterHeader.Set)
                 // The day's spend counts what the provider charged, not the estimate.
                 .ThenAsync(context => SubmissionGate.ReleaseAsync(context, context.Saga.UsedQuota))
                 .Unschedule(Deadline)
@@ -296,7 +303,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .EndAsFailed(this),
             When(Deadline.Received)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.DeadlineExceeded,
-                    [$"The report did not finish within {_reports.Deadline} (Reports__Deadline)."]))
+                    [context.Saga.DeadlineAt is { } at
+                        ? $"The report did not finish by its deadline, {at:O} (RequestReport.deadline)."
+                        : $"The report did not finish within {_reports.Deadline} (Reports__Deadline)."]))
                 .EndAsFailed(this),
             When(CancelRequested)
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.Cancelled,
@@ -370,6 +379,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.Report = message.Report is { ValueKind: JsonValueKind.Object } report ? report.GetRawText() : "{}";
         saga.MaxCredits = message.MaxCredits;
         saga.RequestedBy = message.RequestedBy;
+        saga.Context = message.Context is { ValueKind: JsonValueKind.Object } context ? context.GetRawText() : null;
+        saga.DeadlineAt = message.DeadlineAt;
         saga.Priority = message.Priority;
         saga.TraceParent = System.Diagnostics.Activity.Current?.Id;
         saga.CreatedAt = now;
@@ -428,6 +439,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         RequestId = context.Saga.CorrelationId,
         EstimatedCredits = context.Message.EstimatedCredits,
         Warnings = context.Message.Warnings,
+        RequestedBy = context.Saga.RequestedBy,
+        Context = EchoedContext(context.Saga),
     };
 
     private static ReportWakeUp WakeUpMessage(BehaviorContext<ReportState> context) =>
@@ -439,7 +452,22 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         ReportId = saga.ReportId,
         Reason = saga.FailureReason ?? ReportFailureReasons.Invalid,
         Errors = saga.FailureErrors is null ? [] : JsonSerializer.Deserialize<string[]>(saga.FailureErrors) ?? [],
+        RequestedBy = saga.RequestedBy,
+        Context = EchoedContext(saga),
     };
+
+    /// <summary>The request's context as every event carries it, unchanged; null when it sent none.</summary>
+    internal static JsonElement? EchoedContext(ReportState saga)
+    {
+        if (saga.Context is null)
+            return null;
+        using var document = JsonDocument.Parse(saga.Context);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>The request's own deadline when it set one (checked against Reports__Deadline on arrival), else the limit.</summary>
+    private TimeSpan DeadlineDelay(BehaviorContext<ReportState, ReportRequestAccepted> context) =>
+        context.Saga.DeadlineAt is { } at ? at - _time.GetUtcNow() : _reports.Deadline;
 
     /// <summary>
     /// Schedules the next status check as the command itself, to the status consumer's queue, under a new step: the
@@ -499,7 +527,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
             .Then(context => RecordFinished(context.Saga))
-            .Publish(context => Failure(context.Saga))
+            .Publish(context => Failure(context.Saga), RequesterHeader.Set)
             .TransitionTo(Failed);
 
     /// <summary>
@@ -532,5 +560,7 @@ internal static class ReportStateMachineBinderExtensions
                 RequestId = context.Saga.CorrelationId,
                 ReportId = context.Saga.ReportId ?? "",
                 Status = ProviderStatuses.Normalize(status(context)),
-            }));
+                RequestedBy = context.Saga.RequestedBy,
+                Context = ReportStateMachine.EchoedContext(context.Saga),
+            }, RequesterHeader.Set));
 }

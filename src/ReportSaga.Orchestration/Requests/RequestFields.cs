@@ -14,12 +14,19 @@ namespace ReportSaga.Orchestration.Requests;
 internal readonly record struct RequestFields(
     JsonElement? RequestId, JsonElement? Report, JsonElement? MaxCredits, JsonElement? RequestedBy, string? UnreadableName, string? Repeated)
 {
+    /// <summary>The optional <c>context</c> object, echoed on every event.</summary>
+    public JsonElement? Context { get; init; }
+
+    /// <summary>The optional <c>deadline</c>.</summary>
+    public JsonElement? Deadline { get; init; }
+
     /// <summary>The <c>priority</c> field, read with the others (kept out of the positional fields so other fields can be added beside it).</summary>
     public JsonElement? Priority { get; init; }
 
     public static RequestFields Read(JsonElement message)
     {
-        JsonElement? requestId = null, report = null, maxCredits = null, requestedBy = null, priority = null;
+        JsonElement? requestId = null, report = null, maxCredits = null, requestedBy = null, context = null, deadline = null,
+            priority = null;
         string? unreadable = null, repeated = null;
         foreach (var property in message.EnumerateObject())
         {
@@ -37,11 +44,18 @@ internal readonly record struct RequestFields(
                 Take(ref maxCredits, property.Value, "maxCredits", ref repeated);
             else if (Is(name, "requestedBy"))
                 Take(ref requestedBy, property.Value, "requestedBy", ref repeated);
+            else if (Is(name, "context"))
+                Take(ref context, property.Value, "context", ref repeated);
+            else if (Is(name, "deadline"))
+                Take(ref deadline, property.Value, "deadline", ref repeated);
             else if (Is(name, "priority"))
                 Take(ref priority, property.Value, "priority", ref repeated);
         }
 
-        return new RequestFields(requestId, report, maxCredits, requestedBy, unreadable, repeated) { Priority = priority };
+        return new RequestFields(requestId, report, maxCredits, requestedBy, unreadable, repeated)
+        {
+            Context = context, Deadline = deadline, Priority = priority,
+        };
     }
 
     /// <summary>The value of the last property named <paramref name="name"/> (case-insensitively), or null.</summary>

@@ -15,6 +15,15 @@ public static class RequestLimits
     /// <summary>How much of a refused value an error quotes: enough to recognise it, never a large body again.</summary>
     public const int QuotedValueLength = 40;
 
+    /// <summary>
+    /// The largest <c>context</c>, in bytes of its JSON text as sent (UTF-8): it is stored with the report and copied onto every event, so
+    /// it stays small (an id or two, a correlation key), never a payload.
+    /// </summary>
+    public const int MaxContextBytes = 4096;
+
+    /// <summary>The setting that holds the longest deadline a request may ask for, as an operator sets it.</summary>
+    public const string DeadlineKey = "Reports__Deadline";
+
     /// <summary>The message type a <c>RequestReport</c> names in an envelope or in the <c>MT-MessageType</c> header.</summary>
     public const string MessageTypeUrn = "urn:message:ReportSaga.Contracts:RequestReport";
 

@@ -100,9 +100,45 @@ public static class RequestReportRules
         return null;
     }
 
+    /// <summary>An optional JSON object of at most <see cref="RequestLimits.MaxContextBytes"/> bytes, echoed on every event.</summary>
+    public static string? Context(JsonElement? value)
+    {
+        if (value is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return null;
+        if (element.ValueKind != JsonValueKind.Object)
+            return $"RequestReport.context must be a JSON object (was {Quote(element)}).";
+        var size = System.Text.Encoding.UTF8.GetByteCount(element.GetRawText());
+        return size > RequestLimits.MaxContextBytes
+            ? $"RequestReport.context must be at most {RequestLimits.Count(RequestLimits.MaxContextBytes)} bytes of JSON (was {RequestLimits.Count(size)})."
+            : null;
+    }
+
+    /// <summary>An optional deadline: a duration (TimeSpan's constant format) or an ISO 8601 time with an offset.</summary>
+    public static string? Deadline(JsonElement? value)
+    {
+        if (value is not { } element || element.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            return null;
+        if (element.ValueKind != JsonValueKind.String)
+            return $"RequestReport.deadline must be a string: a duration such as \"01:30:00\" or a time such as \"2026-12-07T18:00:00Z\" (was {Quote(element)}).";
+        try
+        {
+            return Deadline(element.GetString());
+        }
+        catch (InvalidOperationException)
+        {
+            return "RequestReport.deadline must be valid text (it holds an unpaired UTF-16 surrogate).";
+        }
+    }
+
+    public static string? Deadline(string? text) =>
+        text is null || RequestDeadline.TryParse(text, out _)
+            ? null
+            : $"RequestReport.deadline must be a positive duration such as \"01:30:00\" or a time with an offset such as \"2026-12-07T18:00:00Z\" (was {Quote(JsonSerializer.SerializeToElement(text))}).";
+
     /// <summary>The typed message's problem, or null: the same rules, for a message that did not come through the screen.</summary>
     public static string? FindProblem(RequestReport message) =>
-        RequestedBy(message.RequestedBy) ?? MaxCredits(message.MaxCredits) ?? Priority(message.Priority) ?? Report(message.Report);
+        RequestedBy(message.RequestedBy) ?? MaxCredits(message.MaxCredits) ?? Context(message.Context) ?? Deadline(message.Deadline)
+        ?? Priority(message.Priority) ?? Report(message.Report);
 
     /// <summary>The value as JSON, cut to <see cref="RequestLimits.QuotedValueLength"/> characters: recognisable, never large.</summary>
     internal static string Quote(JsonElement element)

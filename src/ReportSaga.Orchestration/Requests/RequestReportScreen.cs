@@ -55,23 +55,29 @@ public static class RequestReportScreen
             return RequestReportVerdict.Refuse(null, requestIdProblem);
 
         var requestedByProblem = RequestReportRules.RequestedBy(fields.RequestedBy);
+        var contextProblem = RequestReportRules.Context(fields.Context);
         var problem = fields.UnreadableName
                       ?? (fields.Repeated is { } repeated ? $"RequestReport.{repeated} appears more than once." : null)
                       ?? requestedByProblem
                       ?? RequestReportRules.MaxCredits(fields.MaxCredits)
+                      ?? contextProblem
+                      ?? RequestReportRules.Deadline(fields.Deadline)
                       ?? RequestReportRules.Priority(fields.Priority)
-                      ?? RequestReportRules.Report(fields.Report);
+                      ?? RequestReportRules.Report(fields.Report)
+                      ?? RequestReportSchema.Problem(fields);
         if (problem is null)
             return RequestReportVerdict.Accept(requestId);
         var requestedBy = requestedByProblem is null && fields.Repeated != "requestedBy" && fields.RequestedBy is { ValueKind: JsonValueKind.String } name ? name.GetString() : null;
-        return RequestReportVerdict.Refuse(requestId, problem, requestedBy);
+        // A valid context goes back on the refusal too: the requester's own keys find its ReportFailed.
+        var context = contextProblem is null && fields.Repeated != "context" && fields.Context is { ValueKind: JsonValueKind.Object } given ? given.GetRawText() : null;
+        return RequestReportVerdict.Refuse(requestId, problem, requestedBy) with { Context = context };
     }
 
     /// <summary>Why a message of another type, too large to read, goes to the error queue.</summary>
     public static string OtherTypeTooLarge(long length, long maxBodyBytes) =>
         $"The message names another type than RequestReport and is {RequestLimits.Count(length)} bytes, above the limit of {RequestLimits.Count(maxBodyBytes)} ({RequestLimits.MaxBodyBytesKey}).";
 
-    /// <summary>The body the consumer receives for a refused request: its id and, when valid, who asked; nothing else.</summary>
+    /// <summary>The body the consumer receives for a refused request: its id and, when valid, who asked and its context; nothing else.</summary>
     public static byte[] RefusedBody(RequestReportVerdict verdict)
     {
         if (verdict is not { Outcome: RequestReportOutcome.Refused, RequestId: { } requestId })
@@ -83,6 +89,11 @@ public static class RequestReportScreen
             writer.WriteString("requestId", requestId);
             if (verdict.RequestedBy is { } requestedBy)
                 writer.WriteString("requestedBy", requestedBy);
+            if (verdict.Context is { } context)
+            {
+                writer.WritePropertyName("context");
+                writer.WriteRawValue(context);
+            }
             writer.WriteEndObject();
         }
 

@@ -30,6 +30,9 @@ public sealed record RequestReportVerdict
     /// <summary>On a refusal, the requester's name when it met its own rule (kept for operators), else null.</summary>
     public string? RequestedBy { get; init; }
 
+    /// <summary>On a refusal, the request's <c>context</c> as JSON text when it met its own rule (echoed on the failure), else null.</summary>
+    public string? Context { get; init; }
+
     public static RequestReportVerdict Accept(Guid requestId) => new() { Outcome = RequestReportOutcome.Accepted, RequestId = requestId };
 
     /// <summary>Refused when the request id is known, else unreadable: the same problem either way.</summary>

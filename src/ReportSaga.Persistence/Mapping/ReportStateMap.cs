@@ -24,5 +24,7 @@ internal static class ReportStateMap
         report.Property(x => x.Priority).HasMaxLength(ReportStateColumns.PriorityMaxLength);
         report.HasIndex(x => x.CurrentState);
         report.HasIndex(x => x.ReportId);
+        // The operator list pages through reports newest first (keyset on created_at, then the id).
+        report.HasIndex(x => new { x.CreatedAt, x.CorrelationId });
     }
 }

@@ -88,6 +88,7 @@ internal sealed class FinishedReportRetentionService(
                 return 0;
 
             await db.SubmissionRecords.Where(x => ids.Contains(x.RequestId)).ExecuteDeleteAsync(cancellationToken);
+            await db.ReportHistory.Where(x => ids.Contains(x.RequestId)).ExecuteDeleteAsync(cancellationToken);
             // Finished again in the delete itself: a row is removed only in an end state, whatever happened meanwhile.
             return await db.Reports
                 .Where(x => ids.Contains(x.CorrelationId) && x.CurrentState != null && FinishedStates.Contains(x.CurrentState))

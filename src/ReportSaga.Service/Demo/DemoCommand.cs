@@ -1,6 +1,11 @@
 using System.Diagnostics;
 using MassTransit;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using ReportSaga.Service.Hosting;
+using ReportSaga.Service.OperatorApi;
+using ReportSaga.Service.OperatorHttp;
+using ReportSaga.Service.Reports;
 using Spectre.Console;
 
 namespace ReportSaga.Service.Demo;
@@ -21,6 +26,8 @@ public static class DemoCommand
           --batch-api URL    call this Batch API (BatchApi__BaseUrl) instead of the embedded simulator
           --api-key KEY      the Batch API key (BatchApi__ApiKey); prefer the environment variable for a real key
           --timeout SECONDS  give up after this long (default 90)
+          --port N           serve the operator console on http://127.0.0.1:N/ (default: a free port, printed)
+          --keep-open        after the summary, keep the service and its console running until Ctrl+C
 
         Every setting of the service (README, "Settings") works here too, from the environment.
         """;
@@ -43,19 +50,27 @@ public static class DemoCommand
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{options.Port}");
         ApplyDemoSettings(builder.Configuration, options);
         // The table is the demo's output: the service's own logs would scroll it away.
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("MassTransit", LogLevel.Warning);
         builder.Services.AddSingleton<DemoBoard>();
+        // The operator console and its API, protected as in the service (no key: loopback callers only).
+        builder.AddOperatorHttp(isProduction: false);
 
         var parts = await ReportSagaHost.ConfigureAsync(builder, bus => bus.AddConsumer<DemoObserver>());
+        builder.AddOperatorApi(parts);
         await using var app = builder.Build();
+        app.UseOperatorHttp();
+        app.MapReportEndpoints();
+        app.MapOperatorApi();
         console.MarkupLineInterpolated($"[bold]ReportSaga demo[/]: {parts.Describe()}");
 
         await app.StartAsync();
+        var consoleUrl = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+        console.MarkupLineInterpolated($"Operator console: [link]{consoleUrl}/[/] (open it while the demo runs; --keep-open keeps it after)");
         var board = app.Services.GetRequiredService<DemoBoard>();
         var bus = app.Services.GetRequiredService<IBus>();
         using var pollCounter = bus.ConnectConsumeMessageObserver(new DemoPollCounter(board));
@@ -79,6 +94,12 @@ public static class DemoCommand
         }
 
         renderer.PrintSummary(stopwatch.Elapsed);
+        if (options.KeepOpen)
+        {
+            console.MarkupLineInterpolated($"The service and its operator console stay open at [link]{consoleUrl}/[/]: press Ctrl+C to stop.");
+            await app.WaitForShutdownAsync();
+        }
+
         await app.StopAsync();
         return allEnded && DemoRunner.EndedAsExpected(board) ? 0 : 1;
     }

@@ -13,10 +13,16 @@ public sealed record DemoOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(90);
     public bool Help { get; init; }
 
+    /// <summary>After the summary, keep the service (and its operator console) running until Ctrl+C.</summary>
+    public bool KeepOpen { get; init; }
+
+    /// <summary>The loopback port of the service's HTTP (the operator console); 0 picks a free one.</summary>
+    public int Port { get; init; }
+
     /// <summary>A record prints every property: the connection strings and the key are shown only as set or not.</summary>
     public override string ToString() =>
         $"DemoOptions {{ ExtraReports = {ExtraReports}, RabbitMq = {SetOrNot(RabbitMq)}, Postgres = {SetOrNot(Postgres)}, " +
-        $"BatchApi = {SetOrNot(BatchApi)}, ApiKey = {SetOrNot(ApiKey)}, Timeout = {Timeout:g}, Help = {Help} }}";
+        $"BatchApi = {SetOrNot(BatchApi)}, ApiKey = {SetOrNot(ApiKey)}, Timeout = {Timeout:g}, Help = {Help}, KeepOpen = {KeepOpen}, Port = {Port} }}";
 
     private static string SetOrNot(string? value) => string.IsNullOrEmpty(value) ? "(none)" : "(set)";
 
@@ -30,6 +36,12 @@ public sealed record DemoOptions
             if (name is "-h" or "--help")
             {
                 options = options with { Help = true };
+                continue;
+            }
+
+            if (name == "--keep-open")
+            {
+                options = options with { KeepOpen = true };
                 continue;
             }
 
@@ -48,6 +60,9 @@ public sealed record DemoOptions
                 case "--timeout" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0:
                     options = options with { Timeout = TimeSpan.FromSeconds(seconds) };
                     break;
+                case "--port" when int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535:
+                    options = options with { Port = port };
+                    break;
                 case "--rabbitmq":
                     options = options with { RabbitMq = value };
                     break;
@@ -60,7 +75,7 @@ public sealed record DemoOptions
                 case "--api-key":
                     options = options with { ApiKey = value };
                     break;
-                case "--reports" or "--timeout":
+                case "--reports" or "--timeout" or "--port":
                     error = $"Option {name} takes a whole number (got '{value}').";
                     return false;
                 default:

@@ -23,7 +23,7 @@ public sealed class DemoRenderer(IAnsiConsole console, DemoBoard board)
                 _ => $"[red]failed: {Markup.Escape(row.Ending)}[/]",
             };
             table.AddRow(
-                Markup.Escape(row.RequestId.ToString()[^8..]),
+                Markup.Escape(row.RequestId.ToString()),
                 Markup.Escape(row.Label),
                 state,
                 row.EstimatedCredits?.ToString("N0", System.Globalization.CultureInfo.InvariantCulture) ?? "-",
@@ -43,7 +43,7 @@ public sealed class DemoRenderer(IAnsiConsole console, DemoBoard board)
             if (_printed.TryGetValue(row.RequestId, out var before) && before == path)
                 continue;
             _printed[row.RequestId] = path;
-            console.MarkupLineInterpolated($"[grey]{row.RequestId.ToString()[^8..]}[/] {row.Label,-30} {path}");
+            console.MarkupLineInterpolated($"[grey]{row.RequestId}[/] {row.Label,-30} {path}");
         }
     }
 

@@ -26,6 +26,9 @@ public static class BusRegistration
             throw new OptionsValidationException(Options.DefaultName, typeof(RabbitMqOptions), validation.Failures);
         if (parts.RabbitMq is not null)
             services.AddStuckEndpointWatchdog();
+        // The headers exchanges that let a subscriber take only its own requester's events.
+        if (parts.RabbitMq is not null)
+            services.AddHostedService<ByRequesterExchanges>();
         var parking = ParkingSettings.Read(configuration);
 
         services.AddMassTransit(x =>

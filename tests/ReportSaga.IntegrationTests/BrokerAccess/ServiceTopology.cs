@@ -32,7 +32,11 @@ internal static class ServiceTopology
     {
         await using var channel = await service.CreateChannelAsync();
         foreach (var exchange in InternalExchanges().Concat(inputExchanges).Concat(eventExchanges))
-            await channel.ExchangeDeclareAsync(exchange, ExchangeType.Fanout, durable: true, autoDelete: false);
+        {
+            // The by-requester exchanges are headers exchanges (ByRequesterExchanges), the rest MassTransit's fanouts.
+            var type = exchange.EndsWith(ReportSaga.Contracts.ReportEventRouting.ExchangeSuffix, StringComparison.Ordinal) ? ExchangeType.Headers : ExchangeType.Fanout;
+            await channel.ExchangeDeclareAsync(exchange, type, durable: true, autoDelete: false);
+        }
         foreach (var queue in Endpoints.SelectMany(e => new[] { e, $"{e}_error", $"{e}_skipped" }))
         {
             await channel.QueueDeclareAsync(queue, durable: true, exclusive: false, autoDelete: false);

@@ -81,17 +81,72 @@ public sealed class When_the_subscriber_sample_receives_report_events(Infrastruc
         Assert.True(await QueueIsDurableAsync(management.ManagementUri, isolated.VirtualHost, ReportSubscriber.QueueName));
     }
 
+    [Fact]
+    public async Task With_a_requester_it_receives_only_that_requesters_events_through_the_by_requester_exchanges()
+    {
+        await using var isolated = await infrastructure.CreateIsolatedAsync();
+        // What the service declares when it starts (ByRequesterExchanges).
+        await using (var connection = await ReportSaga.IntegrationTests.BrokerAccess.Amqp.ConnectAsync(isolated.RabbitMqUri))
+            await ReportSaga.Service.Messaging.ByRequesterExchanges.DeclareAsync(connection, CancellationToken.None);
+        using var log = new CapturedLog();
+        await using var orders = await StartSubscriberAsync(isolated.RabbitMqUri, log, "orders");
+        var mine = Guid.NewGuid();
+        var theirs = Guid.NewGuid();
+        var nobodys = Guid.NewGuid();
+
+        // Published as the service publishes: the requester in the event and in its ReportSaga-RequestedBy header.
+        await Publish(orders, new ReportCompleted { RequestId = theirs, ReportId = "r-b", RequestedBy = "billing" }, "billing");
+        await Publish(orders, new ReportCompleted { RequestId = nobodys, ReportId = "r-n" }, null);
+        await Publish(orders, new ReportSubmitted { RequestId = mine, ReportId = "r-o", RequestedBy = "orders" }, "orders");
+        await Publish(orders, new ReportCompleted { RequestId = mine, ReportId = "r-o", RequestedBy = "orders" }, "orders");
+
+        var entries = await log.WaitUntilAsync(e => Of(e, mine).Count >= 2, "the orders events");
+        // The queue is bound to nothing else: the other events went nowhere it listens.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        entries = await log.WaitUntilAsync(_ => true, "the log so far");
+        Assert.Equal(2, Of(entries, mine).Count);
+        Assert.Contains(Of(entries, mine), e => e.Message.StartsWith("ReportCompleted", StringComparison.Ordinal) && e.Message.Contains("requested by orders"));
+        Assert.Empty(Of(entries, theirs));
+        Assert.Empty(Of(entries, nobodys));
+    }
+
+    [Fact]
+    public async Task Without_a_requester_it_still_receives_every_event_beside_the_by_requester_exchanges()
+    {
+        await using var isolated = await infrastructure.CreateIsolatedAsync();
+        await using (var connection = await ReportSaga.IntegrationTests.BrokerAccess.Amqp.ConnectAsync(isolated.RabbitMqUri))
+            await ReportSaga.Service.Messaging.ByRequesterExchanges.DeclareAsync(connection, CancellationToken.None);
+        using var log = new CapturedLog();
+        await using var everyone = await StartSubscriberAsync(isolated.RabbitMqUri, log);
+        var billing = Guid.NewGuid();
+
+        await Publish(everyone, new ReportCompleted { RequestId = billing, ReportId = "r-b", RequestedBy = "billing" }, "billing");
+
+        await log.WaitUntilAsync(e => Of(e, billing).Count >= 1, "the billing event");
+        // Once, not twice: the by-requester exchange adds no second copy to the usual binding.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Single(Of(await log.WaitUntilAsync(_ => true, "the log so far"), billing));
+    }
+
+    private static Task Publish<T>(RunningBus bus, T message, string? requestedBy)
+        where T : class =>
+        bus.Bus.Publish(message, context =>
+        {
+            if (requestedBy is not null)
+                context.Headers.Set(ReportEventRouting.RequestedByHeader, requestedBy);
+        });
+
     private static IReadOnlyList<CapturedEntry> Of(IReadOnlyList<CapturedEntry> entries, Guid requestId) =>
         [.. entries.Where(e => e.Category == ConsumerCategory && e.Message.Contains(requestId.ToString()))];
 
-    private static Task<RunningBus> StartSubscriberAsync(Uri rabbitMqUri, CapturedLog log) =>
+    private static Task<RunningBus> StartSubscriberAsync(Uri rabbitMqUri, CapturedLog log, string? requestedBy = null) =>
         RunningBus.StartAsync(rabbitMqUri,
             (services, x) =>
             {
                 services.AddSingleton<ILoggerProvider>(log);
                 x.AddReportSubscriber();
             },
-            (context, bus) => bus.ConfigureReportSubscriberEndpoint(context));
+            (context, bus) => bus.ConfigureReportSubscriberEndpoint(context, requestedBy: requestedBy));
 
     private static async Task<bool> QueueIsDurableAsync(Uri managementUri, string virtualHost, string queue)
     {

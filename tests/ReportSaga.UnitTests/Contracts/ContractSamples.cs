@@ -12,9 +12,15 @@ internal static class ContractSamples
     public static IEnumerable<(object Message, string[] JsonNames)> All()
     {
         var report = ReportBodies.Parse(ReportBodies.Odd);
+        var context = ReportBodies.Parse("""{"orderId":4711,"tags":["q4","eu"]}""");
+        const string requestedBy = "billing-service";
 
-        yield return (new RequestReport { RequestId = RequestId, Report = report, MaxCredits = 5000, RequestedBy = "billing-service", Priority = "high" },
-            ["requestId", "report", "maxCredits", "requestedBy", "priority"]);
+        yield return (new RequestReport
+            {
+                RequestId = RequestId, Report = report, MaxCredits = 5000, RequestedBy = requestedBy, Context = context, Deadline = "01:30:00",
+                Priority = ReportPriorities.High,
+            },
+            ["requestId", "report", "maxCredits", "requestedBy", "context", "deadline", "priority"]);
         yield return (new CancelReport { RequestId = RequestId }, ["requestId"]);
         yield return (new GetReportStatus { RequestId = RequestId }, ["requestId"]);
         yield return (new ReportStatus
@@ -28,18 +34,24 @@ internal static class ContractSamples
             {
                 RequestId = RequestId, EstimatedCredits = 208,
                 Warnings = [ReportBodies.Parse("""{"code":"w1","affected_rows":[1,2]}"""), ReportBodies.Parse("\"plain text warning\""), ReportBodies.Parse("7")],
+                RequestedBy = requestedBy, Context = context,
             },
-            ["requestId", "estimatedCredits", "warnings"]);
-        yield return (new ReportSubmitted { RequestId = RequestId, ReportId = "r-1" }, ["requestId", "reportId"]);
-        yield return (new ReportStatusChanged { RequestId = RequestId, ReportId = "r-1", Status = "retry" }, ["requestId", "reportId", "status"]);
+            ["requestId", "estimatedCredits", "warnings", "requestedBy", "context"]);
+        yield return (new ReportSubmitted { RequestId = RequestId, ReportId = "r-1", RequestedBy = requestedBy, Context = context },
+            ["requestId", "reportId", "requestedBy", "context"]);
+        yield return (new ReportStatusChanged { RequestId = RequestId, ReportId = "r-1", Status = "retry", RequestedBy = requestedBy, Context = context },
+            ["requestId", "reportId", "status", "requestedBy", "context"]);
         yield return (new ReportCompleted
             {
                 RequestId = RequestId, ReportId = "r-1", DownloadUrl = "https://example.test/r.csv?sig=abc", DataPointsCount = 1_234_567_890_123,
-                UsedQuota = 200, CompletedAt = At, DownloadUrlExpiresAt = At.AddDays(30),
+                UsedQuota = 200, CompletedAt = At, DownloadUrlExpiresAt = At.AddDays(30), RequestedBy = requestedBy, Context = context,
             },
-            ["requestId", "reportId", "downloadUrl", "dataPointsCount", "usedQuota", "completedAt", "downloadUrlExpiresAt"]);
-        yield return (new ReportFailed { RequestId = RequestId, ReportId = "r-1", Reason = ReportFailureReasons.RetriesExhausted, Errors = ["a", "b"] },
-            ["requestId", "reportId", "reason", "errors"]);
+            ["requestId", "reportId", "downloadUrl", "dataPointsCount", "usedQuota", "completedAt", "downloadUrlExpiresAt", "requestedBy", "context"]);
+        yield return (new ReportFailed
+            {
+                RequestId = RequestId, ReportId = "r-1", Reason = ReportFailureReasons.RetriesExhausted, Errors = ["a", "b"], RequestedBy = requestedBy, Context = context,
+            },
+            ["requestId", "reportId", "reason", "errors", "requestedBy", "context"]);
     }
 
     /// <summary>Every public message type in the contracts assembly (records; not the reasons' constants).</summary>

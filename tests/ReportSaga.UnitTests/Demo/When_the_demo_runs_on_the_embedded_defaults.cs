@@ -29,6 +29,10 @@ public sealed class When_the_demo_runs_on_the_embedded_defaults
             Assert.True(exitCode == 0, text);
             Assert.Contains("bus=in-memory storage=sqlite", text, StringComparison.Ordinal);
             Assert.Contains("batch-api=embedded-simulator", text, StringComparison.Ordinal);
+            Assert.Matches(@"Operator console: http://127\.0\.0\.1:\d+/", text);
+            // Each report by its whole request id, which tells them apart and can be pasted into the console's search.
+            Assert.Equal(7, Regex.Matches(text, @"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12} ", RegexOptions.Multiline)
+                .Select(m => m.Value).Distinct().Count());
             // Whether a poll lands inside the short processing window is timing: the path may skip "processing".
             Assert.True(Regex.IsMatch(text, "success: requested → validated → submitted( → pending)?( → processing)? → completed → ReportCompleted"), text);
             Assert.Contains("internal_error → retry", text, StringComparison.Ordinal);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using ReportSaga.Orchestration;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence;
+using ReportSaga.Persistence.Reports;
 using ReportSaga.Persistence.Retention;
 using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Submissions;
@@ -56,6 +57,7 @@ public sealed class When_finished_reports_pass_their_retention : IAsyncLifetime
             var id = Guid.NewGuid();
             ids.Add(id);
             db.Reports.Add(new ReportState { CorrelationId = id, CurrentState = state, CreatedAt = changed, UpdatedAt = changed });
+            db.ReportHistory.Add(new ReportHistoryRecord { RequestId = id, At = changed, Event = "Requested", ToState = state, Outcome = "request accepted" });
             if (withLedgerRow(i))
                 db.SubmissionRecords.Add(new SubmissionRecord { RequestId = id, State = SubmissionRecordState.Submitted, ReportId = "rep", UpdatedAt = changed.UtcDateTime });
         }
@@ -71,8 +73,14 @@ public sealed class When_finished_reports_pass_their_retention : IAsyncLifetime
                 [.. await db.SubmissionRecords.Select(x => x.RequestId).ToListAsync()]);
     }
 
+    private async Task<HashSet<Guid>> ReportsWithHistoryAsync()
+    {
+        await using var db = _provider.GetRequiredService<IReportSagaDbContextFactory>().CreateDbContext();
+        return [.. await db.ReportHistory.Select(x => x.RequestId).Distinct().ToListAsync()];
+    }
+
     [Fact]
-    public async Task Old_finished_reports_go_with_their_ledger_rows_and_the_rest_stay()
+    public async Task Old_finished_reports_go_with_their_ledger_and_history_rows_and_the_rest_stay()
     {
         var oldCompleted = await AddReportAsync(nameof(ReportStateMachine.Completed), Retention + TimeSpan.FromHours(1));
         var oldFailed = await AddReportAsync(nameof(ReportStateMachine.Failed), Retention * 3, withLedgerRow: false);
@@ -85,6 +93,7 @@ public sealed class When_finished_reports_pass_their_retention : IAsyncLifetime
         var (reports, ledger) = await RemainingAsync();
         Assert.Equal(new[] { recentCompleted, oldWaiting }.Order(), reports.Order());
         Assert.Equal(new[] { recentCompleted, oldWaiting }.Order(), ledger.Order());
+        Assert.Equal(new[] { recentCompleted, oldWaiting }.Order(), (await ReportsWithHistoryAsync()).Order());
         Assert.DoesNotContain(oldCompleted, reports);
         Assert.DoesNotContain(oldFailed, reports);
     }

@@ -93,11 +93,26 @@ internal static class JsonBodies
             return "{" + string.Join(",", parts) + "}";
         });
 
+    /// <summary>A context that meets its rule: null, or a small object holding anything.</summary>
+    public static readonly Gen<string> ValidContext = Gen.Frequency((1, Gen.Const("null")), (4, Value(2).Select(v => $"{{\"key\":{v}}}")));
+
+    /// <summary>A deadline in one of the two forms the schema publishes (the limit is the consumer's to check), or null.</summary>
+    public static readonly Gen<string> ValidDeadline = Gen.OneOf(
+        "\"01:30:00\"", "\"1.00:00:00\"", "\"00:00:01.5\"", "\"2026-12-07T18:00:00Z\"", "\"2030-01-01T00:00+01:00\"", "null");
+
+    /// <summary>The optional fields beside the required ones: valid context, deadline and priority, and a field the service does not know.</summary>
+    private static readonly Gen<string> OptionalMember = Gen.Frequency(
+        (2, Value(3).Select(v => $"\"x_future\":{v}")),
+        (1, ValidPriority.Where(p => p != "").Select(v => $"\"priority\":{v}")),
+        (1, ValidContext.Select(v => $"\"context\":{v}")),
+        (1, ValidDeadline.Select(v => $"\"deadline\":{v}")));
+
+    private static string Name(string member) => member[..member.IndexOf(':', StringComparison.Ordinal)];
+
     /// <summary>A request that meets every rule: optional fields present, null or absent; unknown fields anywhere.</summary>
     public static readonly Gen<(Guid RequestId, string Json)> ValidRequest = Gen.Select(
         Gen.Guid.Where(g => g != Guid.Empty), ValidReport, Gen.Frequency((3, ValidMaxCredits), (1, Gen.OneOf("null", ""))),
-        Gen.Frequency((3, ValidRequestedBy), (1, Gen.OneOf("null", ""))), Gen.Select(Gen.Select(Gen.OneOf("context", "deadline", "x_future"), Value(3), (n, v) => $"\"{n}\":{v}").Array[0, 3],
-            ValidPriority, (unknown, priority) => priority == "" ? unknown : [.. unknown, $"\"priority\":{priority}"]),
+        Gen.Frequency((3, ValidRequestedBy), (1, Gen.OneOf("null", ""))), OptionalMember.Array[0, 4].Where(m => m.Select(Name).Distinct().Count() == m.Length),
         (id, report, credits, by, unknown) =>
         {
             var parts = new List<string> { $"\"requestId\":\"{id}\"", $"\"report\":{report}" };

@@ -30,7 +30,8 @@ public class ServiceUnderTest : IAsyncDisposable, IAsyncLifetime
     {
     }
 
-    internal ServiceUnderTest(IReadOnlyDictionary<string, string?>? settings)
+    /// <param name="configureServices">Services the test replaces or adds, after the service's own.</param>
+    internal ServiceUnderTest(IReadOnlyDictionary<string, string?>? settings, Action<IServiceCollection>? configureServices = null)
     {
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
         {
@@ -46,6 +47,8 @@ public class ServiceUnderTest : IAsyncDisposable, IAsyncLifetime
                 services.AddSingleton<ILoggerProvider>(Logs);
                 services.AddSingleton<IStartupFilter, RemoteAddressFromHeader>();
             });
+            if (configureServices is not null)
+                web.ConfigureServices(configureServices);
         });
     }
 

@@ -32,6 +32,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("Context")
+                        .HasColumnType("text")
+                        .HasColumnName("context");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
@@ -44,6 +48,10 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.Property<long?>("DataPointsCount")
                         .HasColumnType("bigint")
                         .HasColumnName("data_points_count");
+
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("deadline_at");
 
                     b.Property<Guid?>("DeadlineTokenId")
                         .HasColumnType("uuid")
@@ -142,6 +150,8 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.HasIndex("CurrentState");
 
                     b.HasIndex("ReportId");
+
+                    b.HasIndex("CreatedAt", "CorrelationId");
 
                     b.ToTable("report_state", (string)null);
                 });
@@ -325,6 +335,63 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .IsUnique();
 
                     b.ToTable("outbox_message", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.Persistence.Reports.ReportHistoryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Id"));
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Call")
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("call");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("event");
+
+                    b.Property<string>("FromState")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("from_state");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ProviderStatus")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("provider_status");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ToState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("to_state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "Id");
+
+                    b.ToTable("report_history", (string)null);
                 });
 
             modelBuilder.Entity("ReportSaga.Persistence.Scheduling.ScheduledMessageRecord", b =>

@@ -27,6 +27,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("completed_at");
 
+                    b.Property<string>("Context")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("context");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
@@ -39,6 +43,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.Property<long?>("DataPointsCount")
                         .HasColumnType("INTEGER")
                         .HasColumnName("data_points_count");
+
+                    b.Property<DateTimeOffset?>("DeadlineAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("deadline_at");
 
                     b.Property<Guid?>("DeadlineTokenId")
                         .HasColumnType("TEXT")
@@ -137,6 +145,8 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.HasIndex("CurrentState");
 
                     b.HasIndex("ReportId");
+
+                    b.HasIndex("CreatedAt", "CorrelationId");
 
                     b.ToTable("report_state", (string)null);
                 });
@@ -316,6 +326,61 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .IsUnique();
 
                     b.ToTable("outbox_message", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.Persistence.Reports.ReportHistoryRecord", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("at");
+
+                    b.Property<string>("Call")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("call");
+
+                    b.Property<string>("Event")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event");
+
+                    b.Property<string>("FromState")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("from_state");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("ProviderStatus")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("provider_status");
+
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ToState")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("to_state");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("RequestId", "Id");
+
+                    b.ToTable("report_history", (string)null);
                 });
 
             modelBuilder.Entity("ReportSaga.Persistence.Scheduling.ScheduledMessageRecord", b =>

@@ -232,6 +232,13 @@ internal sealed class EndToEndScenario : IAsyncDisposable
             _timeline.Add($"{_clock.Elapsed.TotalSeconds,7:0.00}s {text}");
     }
 
+    /// <summary>Expects <paramref name="reports"/> to end as planned, though the test delivers their requests another way.</summary>
+    public void Expect(IEnumerable<PlannedReport> reports)
+    {
+        lock (_reports)
+            _reports.AddRange(reports);
+    }
+
     public async Task PublishAsync(IEnumerable<PlannedReport> reports)
     {
         var list = reports.ToList();
