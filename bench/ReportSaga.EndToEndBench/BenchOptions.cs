@@ -8,7 +8,8 @@ internal sealed record BenchOptions
     public const string Usage =
         "Options: --reports N (2000) --instances N (1) --max-in-flight N (100000) --skip-inmemory " +
         "--rabbitmq amqp://user:pass@127.0.0.1:5672/ --rabbitmq-management http://user:pass@127.0.0.1:15672/ " +
-        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (180) --service-dll PATH";
+        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (180) --service-dll PATH; " +
+        "memory with reports waiting: --waiting N[,N…] (e.g. 1000,50000) --duration SECONDS (300) --poll-interval SECONDS (120)";
 
     public int Reports { get; init; } = 2_000;
 
@@ -31,6 +32,18 @@ internal sealed record BenchOptions
 
     /// <summary>The service's build output; by default the one built next to this benchmark (same configuration).</summary>
     public string? ServiceDll { get; init; }
+
+    /// <summary>
+    /// Seeded mode (memory with reports waiting on the provider): for each N, N reports already submitted and waiting,
+    /// seeded into the database and the simulator, then the service polls them. Empty: the throughput runs.
+    /// </summary>
+    public IReadOnlyList<int> Waiting { get; init; } = [];
+
+    /// <summary>Seeded mode: how long the service polls the seeded reports while its memory is sampled.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(300);
+
+    /// <summary>Seeded mode: Polling__MaxInterval, the cadence of each seeded report's checks; its first checks are spread over this.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(120);
 
     /// <summary>The gate binds: more reports than may be in flight at once.</summary>
     public bool GateBinds => MaxInFlight < Reports;
@@ -60,6 +73,9 @@ internal sealed record BenchOptions
                 "--postgres" => options with { Postgres = value },
                 "--stall-limit" => options with { StallLimit = TimeSpan.FromSeconds(Positive(name, value)) },
                 "--service-dll" => options with { ServiceDll = Path.GetFullPath(value) },
+                "--waiting" => options with { Waiting = value.Split(',').Select(n => Positive(name, n.Trim())).ToArray() },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--poll-interval" => options with { PollInterval = TimeSpan.FromSeconds(Positive(name, value)) },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }

@@ -3,6 +3,7 @@ using ReportSaga.EndToEndBench.Infrastructure;
 using ReportSaga.EndToEndBench.Report;
 using ReportSaga.EndToEndBench.Runs;
 using ReportSaga.EndToEndBench.Service;
+using ReportSaga.EndToEndBench.Waiting;
 
 // End-to-end throughput: N reports through the real service processes on RabbitMQ and PostgreSQL, then the same
 // pipeline in memory as the upper bound. See docs/benchmarks.md ("End to end").
@@ -21,6 +22,8 @@ catch (Exception e) when (e is ArgumentException or UriFormatException)
 
 Interrupt.OnCtrlC();
 var serviceDll = options.ServiceDll ?? ServiceBuild.Locate();
+if (options.Waiting.Count > 0)
+    return await WaitingMode.RunAsync(options, serviceDll);
 Console.WriteLine($"end-to-end benchmark: {options.Reports:N0} reports, {options.Instances} instance(s), Submission__MaxInFlight={options.MaxInFlight}, " +
                   $"in-memory bound {(options.SkipInMemory ? "skipped" : "included")}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} (shared with other work: figures are lower bounds)");

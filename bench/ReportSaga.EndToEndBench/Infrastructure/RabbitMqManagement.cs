@@ -49,6 +49,15 @@ internal sealed class RabbitMqManagement : IDisposable
         return new BrokerCounts(Stat(vhost.RootElement, "publish"), Stat(vhost.RootElement, "deliver_get"), perQueue);
     }
 
+    /// <summary>Messages in each queue of the virtual host now (ready plus unacknowledged), as the broker last counted them.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> QueueDepthsAsync(string virtualHost)
+    {
+        using var queues = JsonDocument.Parse(await _http.GetStringAsync($"queues/{Uri.EscapeDataString(virtualHost)}?columns=name,messages"));
+        return queues.RootElement.EnumerateArray().ToDictionary(
+            q => q.GetProperty("name").GetString()!,
+            q => q.TryGetProperty("messages", out var m) && m.ValueKind == JsonValueKind.Number ? m.GetInt64() : 0);
+    }
+
     /// <summary>
     /// The counters once they stop changing: the broker publishes them every few seconds, later under load, so read
     /// until two readings <paramref name="apart"/> agree (or <paramref name="limit"/> passes).

@@ -113,12 +113,17 @@ internal sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>The most resident memory the process has had (VmHWM of /proc/PID/status), in bytes.</summary>
-    public long PeakResidentBytes()
+    public long PeakResidentBytes() => StatusBytes("VmHWM:");
+
+    /// <summary>The resident memory now (VmRSS of /proc/PID/status), in bytes.</summary>
+    public long ResidentBytes() => StatusBytes("VmRSS:");
+
+    private long StatusBytes(string field)
     {
         foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
         {
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+            if (line.StartsWith(field, StringComparison.Ordinal))
+                return long.Parse(line[field.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
         }
 
         return 0;

@@ -7,10 +7,9 @@ namespace ReportSaga.Persistence.Scheduling;
 /// <param name="Failed">Rows whose send failed and were counted: they wait before their next attempt.</param>
 /// <param name="Parked">Rows parked by this batch.</param>
 /// <param name="BrokerAway">A send failed while the bus was reconnecting: counted against no row, and tried again next pass.</param>
-/// <param name="Stopped">The batch stopped early after several failures in a row with nothing sent.</param>
 internal readonly record struct DispatchResult(int Taken, bool Full, int Sent = 0, int Failed = 0, int Parked = 0,
-    bool BrokerAway = false, bool Stopped = false)
+    bool BrokerAway = false)
 {
-    /// <summary>Another batch may find due rows now: this one was full, or stopped before its end.</summary>
-    public bool MoreMayBeDue => Full || Stopped;
+    /// <summary>Another batch may find due rows now: this one was full.</summary>
+    public bool MoreMayBeDue => Full;
 }

@@ -36,6 +36,9 @@ internal sealed class ScheduledMessageDispatcher(
         "SELECT * FROM scheduled_message WHERE " + ScheduledMessageMap.ToSendFilter + " AND next_attempt_at <= {0} " +
         "ORDER BY next_attempt_at LIMIT {1} FOR UPDATE SKIP LOCKED";
 
+    // Sends in flight at once within a batch.
+    private const int SendConcurrency = 32;
+
     private readonly DurableSchedulerOptions _options = options.Value;
     private readonly SendRetryPolicy _retry = options.Value.RetryPolicy;
 
@@ -125,17 +128,21 @@ internal sealed class ScheduledMessageDispatcher(
                 : await db.ScheduledMessages.Where(x => !x.Cancelled && x.ParkedAt == null && x.NextAttemptAt <= now)
                     .OrderBy(x => x.NextAttemptAt).Take(_options.BatchSize).AsTracking().ToListAsync(cancellationToken);
 
+            // The batch's sends go out together (each waits for its broker confirmation, and waiting for them one by
+            // one capped the scheduler at about a hundred messages a second); their outcomes are recorded afterwards.
+            var errors = new Exception?[due.Count];
+            await Parallel.ForEachAsync(Enumerable.Range(0, due.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = SendConcurrency, CancellationToken = cancellationToken },
+                async (index, token) => errors[index] = await TrySendAsync(due[index], token));
+
             var result = new DispatchResult(Taken: due.Count, Full: due.Count >= _options.BatchSize);
-            var failedInARow = 0;
-            foreach (var row in due)
+            var anySent = errors.Any(error => error is null);
+            for (var index = 0; index < due.Count; index++)
             {
-                try
+                var row = due[index];
+                if (errors[index] is { } exception)
                 {
-                    await SendAsync(row, cancellationToken);
-                }
-                catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    if (SendRetryPolicy.CountsAgainstRow(bus, result.Sent > 0))
+                    if (SendRetryPolicy.CountsAgainstRow(bus, anySent))
                         result = CountFailure(row, exception)
                             ? result with { Parked = result.Parked + 1 }
                             : result with { Failed = result.Failed + 1 };
@@ -145,18 +152,9 @@ internal sealed class ScheduledMessageDispatcher(
                             "reconnecting, so the attempt counts against no message", row.TokenId, row.Destination);
                         result = result with { BrokerAway = true };
                     }
-
-                    // Several failures in a row with nothing going out: the broker is likely away; stop this batch
-                    // (its rows stay locked only as long as the transaction) and leave the rest for the next pass.
-                    if (++failedInARow >= SendRetryPolicy.ConsecutiveFailuresBeforeStop && result.Sent == 0)
-                    {
-                        result = result with { Stopped = true };
-                        break;
-                    }
                     continue;
                 }
 
-                failedInARow = 0;
                 telemetry.RecordSchedulerLag(time.GetUtcNow().UtcDateTime - row.DueTime);
                 db.ScheduledMessages.Remove(row);
                 result = result with { Sent = result.Sent + 1 };
@@ -187,6 +185,20 @@ internal sealed class ScheduledMessageDispatcher(
         logger.LogWarning(exception, "Could not send scheduled message {TokenId} to {Destination} (failed send {FailedAttempts} of {ParkAfterAttempts}); " +
             "next attempt at {NextAttemptAt:O}", row.TokenId, row.Destination, row.FailedAttempts, _retry.ParkAfterAttempts, row.NextAttemptAt);
         return false;
+    }
+
+    /// <summary>Sends one row; the exception when it failed (a cancelled shutdown aside), else null.</summary>
+    private async Task<Exception?> TrySendAsync(ScheduledMessageRecord row, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await SendAsync(row, cancellationToken);
+            return null;
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return exception;
+        }
     }
 
     private async Task SendAsync(ScheduledMessageRecord row, CancellationToken cancellationToken)
