@@ -9,10 +9,12 @@ using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
 
 // The submission gate's cost per request and per release (with the grant it lets through), with 100 and with 10,000
-// reports waiting, on PostgreSQL. Also the same two steps on the previous design, emulated: one gate row whose JSON
-// lists of holders and waiters every step reads and rewrites (what SubmissionGateStateMachine did through EF).
+// reports waiting, on PostgreSQL: first come first served, fair share with one requester, and fair share with 50
+// requesters. Also the same two steps on the previous design, emulated: one gate row whose JSON lists of holders and
+// waiters every step reads and rewrites (what SubmissionGateStateMachine did through EF). Then the fair-share figure:
+// how long a requester with 5 reports waits behind one with 5,000, with and without fair share.
 //   REPORTSAGA_BENCH_POSTGRES="Host=127.0.0.1;Username=...;Password=...;Database=postgres" \
-//   dotnet run -c Release --project bench/ReportSaga.GateBench -- [--ops 300] [--waiting 100,10000]
+//   dotnet run -c Release --project bench/ReportSaga.GateBench -- [--ops 300] [--waiting 100,10000] [--report-seconds 60]
 var admin = Environment.GetEnvironmentVariable("REPORTSAGA_BENCH_POSTGRES")
     ?? Environment.GetEnvironmentVariable("REPORTSAGA_TEST_POSTGRES")
     ?? throw new InvalidOperationException("Set REPORTSAGA_BENCH_POSTGRES to a PostgreSQL connection string that may create databases.");
@@ -29,11 +31,20 @@ foreach (var waiting in waitingCounts)
     var connection = await CreateDatabaseAsync(admin, $"gatebench_{waiting}_{Environment.ProcessId}");
     await using var services = BuildServices(connection);
     await ReportSagaDatabase.MigrateAsync(services);
-    var (request, release) = await MeasureTableGateAsync(services, waiting);
+    foreach (var (design, rules, requesters) in new[]
+             {
+                 ("submission_slot rows, first come first served", new GrantRules(maxInFlight) { FairShare = false }, 1),
+                 ("submission_slot rows, fair share, 1 requester", new GrantRules(maxInFlight), 1),
+                 ("submission_slot rows, fair share, 50 requesters", new GrantRules(maxInFlight), 50),
+             })
+    {
+        var (request, release) = await MeasureTableGateAsync(services, waiting, rules, requesters);
+        rows.Add((design, waiting, request, release));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {design} | {waiting:N0} | {request:0.00} | {release:0.00} |"));
+    }
+
     var (oldRequest, oldRelease) = await MeasureListGateAsync(connection, waiting);
-    rows.Add(("submission_slot rows (now)", waiting, request, release));
     rows.Add(("one row of JSON lists (before, emulated)", waiting, oldRequest, oldRelease));
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| submission_slot rows (now) | {waiting:N0} | {request:0.00} | {release:0.00} |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| one row of JSON lists (before, emulated) | {waiting:N0} | {oldRequest:0.00} | {oldRelease:0.00} |"));
 }
 
@@ -46,21 +57,104 @@ foreach (var design in rows.Select(r => r.Design).Distinct())
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"{design}: request x{last.Request / first.Request:0.00}, release x{last.Release / first.Release:0.00} from {first.Waiting:N0} to {last.Waiting:N0} waiting (target: within 2x)"));
 }
+await MeasureSmallRequesterWaitAsync(admin);
 return 0;
 
-async Task<(double Request, double Release)> MeasureTableGateAsync(ServiceProvider services, int waiting)
+// A requester with 5 reports arrives behind one with 5,000 waiting (and 90 holding every slot); reports end one at a
+// time and each end lets one in. Counts the grants until each of the 5 is granted, with and without fair share, and
+// turns them into time at the rate a full gate drains when each report takes --report-seconds at the provider.
+async Task MeasureSmallRequesterWaitAsync(string adminConnection)
+{
+    var reportSeconds = Argument("--report-seconds", 60);
+    var drainPerSecond = (double)maxInFlight / reportSeconds;
+    Console.WriteLine();
+    Console.WriteLine($"small requester's wait: 5 reports behind 5,000 of another requester, {maxInFlight} in flight; " +
+                      $"reports take {reportSeconds} s at the provider, so the gate drains {drainPerSecond:0.0} grants/s");
+    Console.WriteLine("| gate | grants before the small requester's 1st / 5th report | its wait (1st / 5th) | measured pass (ms, mean) |");
+    Console.WriteLine("|---|---|---|---|");
+    foreach (var fair in new[] { true, false })
+    {
+        var connection = await CreateDatabaseAsync(adminConnection, $"gatebench_fair_{fair}_{Environment.ProcessId}".ToLowerInvariant());
+        await using var services = BuildServices(connection);
+        await ReportSagaDatabase.MigrateAsync(services);
+        var grants = services.GetRequiredService<ISubmissionGrants>();
+        var rules = new GrantRules(maxInFlight) { FairShare = fair };
+        var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        await using (var scope = services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+            await db.Database.ExecuteSqlRawAsync(
+                "INSERT INTO submission_slot (request_id, queued_at, granted_at, claimed, requested_by, priority, estimated_credits) " +
+                "SELECT gen_random_uuid(), {0}::timestamptz + make_interval(secs => g / 1000.0), " +
+                "CASE WHEN g <= {1} THEN {0}::timestamptz END, g <= {1}, 'bulk-team', 1, 0 FROM generate_series(1, {2}) g",
+                start.UtcDateTime, maxInFlight, maxInFlight + 5000);
+            await db.Database.ExecuteSqlRawAsync("ANALYZE submission_slot");
+        }
+
+        var small = new HashSet<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var id = Guid.NewGuid();
+            small.Add(id);
+            await using var scope = services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<ISubmissionQueue>().EnqueueAsync(
+                new SubmissionEntry(id, start.AddHours(1), null, "small-team"));
+            await scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>().SaveChangesAsync();
+        }
+
+        var holders = new Queue<Guid>(await HoldersOfAsync(services));
+        var grantsSoFar = 0;
+        var smallAt = new List<int>();
+        var clock = Stopwatch.StartNew();
+        while (smallAt.Count < 5)
+        {
+            await using (var scope = services.CreateAsyncScope())
+            {
+                await scope.ServiceProvider.GetRequiredService<ISubmissionQueue>().ReleaseAsync(holders.Dequeue());
+                await scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>().SaveChangesAsync();
+            }
+
+            foreach (var grant in (await grants.GrantAsync(rules)).Granted)
+            {
+                grantsSoFar++;
+                holders.Enqueue(grant.RequestId);
+                if (small.Contains(grant.RequestId))
+                    smallAt.Add(grantsSoFar);
+            }
+        }
+
+        var passMs = clock.Elapsed.TotalMilliseconds / grantsSoFar;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {(fair ? "fair share" : "first come first served")} | {smallAt[0] - 1:N0} / {smallAt[^1] - 1:N0} | " +
+            $"{Duration((smallAt[0]) / drainPerSecond)} / {Duration(smallAt[^1] / drainPerSecond)} | {passMs:0.00} |"));
+    }
+}
+
+static string Duration(double seconds) => seconds < 120
+    ? string.Create(CultureInfo.InvariantCulture, $"{seconds:0.0} s")
+    : string.Create(CultureInfo.InvariantCulture, $"{seconds / 60:0} min");
+
+static async Task<List<Guid>> HoldersOfAsync(ServiceProvider services)
+{
+    await using var scope = services.CreateAsyncScope();
+    return await scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>().SubmissionSlots
+        .Where(x => x.GrantedAt != null).OrderBy(x => x.QueuedAt).Select(x => x.RequestId).ToListAsync();
+}
+
+async Task<(double Request, double Release)> MeasureTableGateAsync(ServiceProvider services, int waiting, GrantRules rules, int requesters)
 {
     var grants = services.GetRequiredService<ISubmissionGrants>();
     var start = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-    // The line: maxInFlight holders and `waiting` waiters, written in bulk.
+    // The line: maxInFlight holders and `waiting` waiters spread over `requesters`, written in bulk.
     await using (var scope = services.CreateAsyncScope())
     {
         var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+        await db.SubmissionSlots.ExecuteDeleteAsync();
         await db.Database.ExecuteSqlRawAsync(
-            "INSERT INTO submission_slot (request_id, queued_at, granted_at, claimed) " +
+            "INSERT INTO submission_slot (request_id, queued_at, granted_at, claimed, requested_by, priority, estimated_credits) " +
             "SELECT gen_random_uuid(), {0}::timestamptz + make_interval(secs => g / 1000.0), " +
-            "CASE WHEN g <= {1} THEN {0}::timestamptz END, g <= {1} FROM generate_series(1, {2}) g",
-            start.UtcDateTime, maxInFlight, maxInFlight + waiting);
+            "CASE WHEN g <= {1} THEN {0}::timestamptz END, g <= {1}, 'team-' || (g % {3}), 1, 100 FROM generate_series(1, {2}) g",
+            start.UtcDateTime, maxInFlight, maxInFlight + waiting, requesters);
         await db.Database.ExecuteSqlRawAsync("ANALYZE submission_slot");
     }
 
@@ -78,11 +172,14 @@ async Task<(double Request, double Release)> MeasureTableGateAsync(ServiceProvid
         await scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>().SaveChangesAsync();
     }
 
-    // Warm-up, then one measured round of each.
-    await StepAsync(q => q.EnqueueAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, null));
+    // Warm-up, then one measured round of each; each new report from one of the requesters in turn.
+    await StepAsync(q => q.EnqueueAsync(new SubmissionEntry(Guid.NewGuid(), DateTimeOffset.UtcNow, null, "team-0", 1, 100)));
     var clock = Stopwatch.StartNew();
     for (var i = 0; i < Ops(); i++)
-        await StepAsync(q => q.EnqueueAsync(Guid.NewGuid(), DateTimeOffset.UtcNow, null));
+    {
+        var requester = $"team-{i % requesters}";
+        await StepAsync(q => q.EnqueueAsync(new SubmissionEntry(Guid.NewGuid(), DateTimeOffset.UtcNow, null, requester, 1, 100)));
+    }
     var request = clock.Elapsed.TotalMilliseconds / Ops();
 
     var holders = await HoldersAsync();
@@ -90,7 +187,7 @@ async Task<(double Request, double Release)> MeasureTableGateAsync(ServiceProvid
     for (var i = 0; i < Ops(); i++)
     {
         await StepAsync(q => q.ReleaseAsync(holders[0]));
-        var granted = await grants.GrantAsync(maxInFlight);
+        var granted = (await grants.GrantAsync(rules)).Granted;
         holders.RemoveAt(0);
         holders.AddRange(granted.Select(x => x.RequestId));
     }

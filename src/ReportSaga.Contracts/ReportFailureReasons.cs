@@ -6,7 +6,10 @@ public static class ReportFailureReasons
     /// <summary>The provider's validation said the report is invalid, or the request itself is malformed; never submitted.</summary>
     public const string Invalid = "invalid";
 
-    /// <summary>The estimated credits are above <see cref="RequestReport.MaxCredits"/>; never submitted.</summary>
+    /// <summary>
+    /// The estimated credits are above <see cref="RequestReport.MaxCredits"/>, or above what the requester's daily credit
+    /// budget has left today (the error names the budget); never submitted.
+    /// </summary>
     public const string CreditBudgetExceeded = "credit_budget_exceeded";
 
     /// <summary>The provider refused the report (HTTP 400 on submit, or status bad_request).</summary>

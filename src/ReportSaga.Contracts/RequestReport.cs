@@ -36,4 +36,10 @@ public sealed record RequestReport
     /// (<c>Reports__Deadline</c>, six hours by default); without it that limit applies.
     /// </summary>
     public string? Deadline { get; init; }
+
+    /// <summary>
+    /// <c>low</c>, <c>normal</c> (when absent) or <c>high</c> (<see cref="ReportPriorities"/>): a waiting report of a
+    /// higher priority gets a submission slot first; fair share between requesters applies within one priority.
+    /// </summary>
+    public string? Priority { get; init; }
 }

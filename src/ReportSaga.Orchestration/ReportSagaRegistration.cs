@@ -17,13 +17,15 @@ namespace ReportSaga.Orchestration;
 /// <summary>Registration of the report saga's settings, state machines and consumers.</summary>
 public static class ReportSagaRegistration
 {
-    /// <summary>Binds and validates (at start-up) the <c>Polling</c>, <c>Reports</c>, <c>Submission</c> and <c>Requests</c> sections.</summary>
+    /// <summary>Binds and validates (at start-up) the <c>Polling</c>, <c>Reports</c>, <c>Submission</c>, <c>Requests</c> and <c>Credits</c> sections.</summary>
     public static IServiceCollection AddReportSagaOptions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.SectionName)).ValidateOnStart();
         services.AddOptions<ReportsOptions>().Bind(configuration.GetSection(ReportsOptions.SectionName)).ValidateOnStart();
         services.AddOptions<SubmissionOptions>().Bind(configuration.GetSection(SubmissionOptions.SectionName)).ValidateOnStart();
         services.AddOptions<RequestsOptions>().Bind(configuration.GetSection(RequestsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<CreditsOptions>().Bind(configuration.GetSection(CreditsOptions.SectionName)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditsOptions>, CreditsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollingOptions>, PollingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SubmissionOptions>, SubmissionOptionsValidator>());
@@ -57,6 +59,9 @@ public static class ReportSagaRegistration
             configureReportRepository(report);
 
         bus.TryAddSingleton<SubmissionGateSignal>();
+        // The account's credits for the guard: a durable store registers one shared by every instance first.
+        bus.TryAddSingleton<AccountCreditsReader>();
+        bus.TryAddSingleton<IAccountCreditsCache, InMemoryAccountCreditsCache>();
         bus.TryAddSingleton<SubmissionGranter>();
         bus.AddSingleton<IHostedService>(provider => provider.GetRequiredService<SubmissionGranter>());
         bus.TryAddSingleton<ISubmissionAuthority, SagaSubmissionAuthority>();

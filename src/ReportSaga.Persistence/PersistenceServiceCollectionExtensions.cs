@@ -70,6 +70,10 @@ public static class PersistenceServiceCollectionExtensions
         // side runs short transactions of its own.
         services.TryAddScoped<ISubmissionQueue, EfSubmissionQueue>();
         services.TryAddSingleton<ISubmissionGrants, EfSubmissionGrants>();
+        // The account guard's reading, shared by the instances through the database; per-requester usage for operators.
+        services.TryAddSingleton<AccountCreditsReader>();
+        services.TryAddSingleton<IAccountCreditsCache, EfAccountCreditsCache>();
+        services.TryAddSingleton<Reports.IRequesterUsageReader, Reports.RequesterUsageReader>();
         // A report's history is written by the saga in its own transaction, like its gate entry.
         services.TryAddScoped<Orchestration.Reports.History.IReportHistory, Reports.EfReportHistory>();
         return settings;

@@ -37,6 +37,12 @@ public abstract class ReportSagaDbContext : DbContext
     /// <summary>The submission gate's line: one entry per validated, unfinished report.</summary>
     public DbSet<SubmissionSlot> SubmissionSlots => Set<SubmissionSlot>();
 
+    /// <summary>What each granted report costs its requester's day (the daily budgets).</summary>
+    public DbSet<CreditCharge> CreditCharges => Set<CreditCharge>();
+
+    /// <summary>The account guard's last reading of the remaining credits (one row).</summary>
+    public DbSet<AccountCreditsReading> AccountCredits => Set<AccountCreditsReading>();
+
     /// <summary>Messages waiting for their due time.</summary>
     public DbSet<ScheduledMessageRecord> ScheduledMessages => Set<ScheduledMessageRecord>();
 
@@ -57,6 +63,7 @@ public abstract class ReportSagaDbContext : DbContext
     {
         ReportStateMap.Map(modelBuilder);
         SubmissionSlotMap.Map(modelBuilder);
+        SubmissionSlotMap.MapCharges(modelBuilder);
         ScheduledMessageMap.Map(modelBuilder);
         InboxStateMap.Map(modelBuilder);
         OutboxMessageMap.Map(modelBuilder);

@@ -28,6 +28,7 @@ try
     app.UseOperatorHttp();
     app.MapDefaultEndpoints();
     app.MapReportEndpoints();
+    app.MapRequesterEndpoints();
     app.MapOperatorApi();
     // Taken before running: RunAsync disposes the app's services when the host stops.
     var exit = app.Services.GetRequiredService<ServiceExit>();

@@ -78,6 +78,9 @@ public sealed class SimulatorState
         return account.Credits;
     }
 
+    /// <summary>Adds credits to a key's account (a top-up; negative takes them away), as the provider's billing would.</summary>
+    public void AddCredits(string apiKey, long credits) => Account(apiKey).Charge(-credits);
+
     internal int CountCall(SimulatorEndpoint endpoint) => Interlocked.Increment(ref _calls[(int)endpoint]);
 
     /// <summary>Counts a call for a report name; the result is the call's 1-based number.</summary>

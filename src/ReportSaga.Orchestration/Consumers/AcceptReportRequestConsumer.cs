@@ -37,6 +37,7 @@ public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports
             // A request that cannot run keeps no body: its saga row stores nothing large.
             Report = problem is null ? message.Report : null,
             MaxCredits = problem is null ? message.MaxCredits : null,
+            Priority = problem is null ? message.Priority : null,
             RequestedBy = RequestReportRules.RequestedBy(message.RequestedBy) is null ? message.RequestedBy : null,
             // Echoed even on a refusal when it is itself valid: the requester finds its failure by its own keys.
             Context = RequestReportRules.Context(message.Context) is null ? message.Context : null,

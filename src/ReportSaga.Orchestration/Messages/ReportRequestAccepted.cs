@@ -19,6 +19,9 @@ public sealed record ReportRequestAccepted
     /// <summary>When the report must be finished: the request's own deadline resolved to a time, or null for the service's limit.</summary>
     public DateTimeOffset? DeadlineAt { get; init; }
 
+    /// <summary>low, normal or high; null means normal.</summary>
+    public string? Priority { get; init; }
+
     /// <summary>What is wrong with the request, when it cannot be run; the saga fails it with reason <c>invalid</c>.</summary>
     public string? Problem { get; init; }
 }

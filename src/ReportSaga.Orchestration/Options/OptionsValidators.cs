@@ -69,6 +69,32 @@ internal sealed class SubmissionOptionsValidator : IValidateOptions<SubmissionOp
             failures.Add($"Submission__GrantInterval must be positive (was {options.GrantInterval}).");
         if (options.GrantResendAfter <= TimeSpan.Zero)
             failures.Add($"Submission__GrantResendAfter must be positive (was {options.GrantResendAfter}).");
+        if (options.MaxInFlightPerRequester is < 1)
+            failures.Add($"Submission__MaxInFlightPerRequester must be at least 1 when set (was {options.MaxInFlightPerRequester}).");
+        foreach (var (requester, weight) in options.Weights)
+        {
+            if (weight is < 1 or > 1000)
+                failures.Add($"Submission__Weights__{requester} must be between 1 and 1000 (was {weight}).");
+        }
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}
+
+internal sealed class CreditsOptionsValidator : IValidateOptions<CreditsOptions>
+{
+    public ValidateOptionsResult Validate(string? name, CreditsOptions options)
+    {
+        var failures = new List<string>();
+        if (options.DefaultDailyBudget is < 0)
+            failures.Add($"Credits__DefaultDailyBudget must not be negative (was {options.DefaultDailyBudget}).");
+        foreach (var (requester, budget) in options.DailyBudgets)
+        {
+            if (budget < 0)
+                failures.Add($"Credits__DailyBudgets__{requester} must not be negative (was {budget}).");
+        }
+
+        if (options.AccountCacheFor <= TimeSpan.Zero || options.AccountCacheFor > TimeSpan.FromHours(1))
+            failures.Add($"Credits__AccountCacheFor must be positive and at most 01:00:00 (was {options.AccountCacheFor}).");
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -28,4 +28,19 @@ public sealed class SubmissionOptions
     /// outage), <c>Submission__GrantResendAfter</c>.
     /// </summary>
     public TimeSpan GrantResendAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Free slots go round-robin to the requesters (<c>requestedBy</c>) with waiting reports, within a priority, rather
+    /// than to the oldest report whoever asked, <c>Submission__FairShare</c> (default true).
+    /// </summary>
+    public bool FairShare { get; set; } = true;
+
+    /// <summary>
+    /// A requester's share relative to others (default 1), <c>Submission__Weights__&lt;requestedBy&gt;</c>: with 2 it holds
+    /// twice the slots of a requester with 1 while both have reports waiting.
+    /// </summary>
+    public Dictionary<string, int> Weights { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The most slots one requester may hold at once; unset for none, <c>Submission__MaxInFlightPerRequester</c>.</summary>
+    public int? MaxInFlightPerRequester { get; set; }
 }

@@ -26,6 +26,9 @@ public class ReportState : SagaStateMachineInstance, ISagaVersion
     /// <summary>When the report must be finished, when the request asked for its own deadline; else the service's limit applies.</summary>
     public DateTimeOffset? DeadlineAt { get; set; }
 
+    /// <summary>The request's priority (low, normal, high); null means normal. Orders the report at the submission gate.</summary>
+    public string? Priority { get; set; }
+
     /// <summary>The provider's report id, once submitted.</summary>
     public string? ReportId { get; set; }
 

@@ -16,4 +16,7 @@ public static class ReportStateColumns
     public const int ProviderStatusMaxLength = 64;
     public const int FailureReasonMaxLength = 128;
     public const int TraceParentMaxLength = 128;
+
+    /// <summary><c>RequestReport.priority</c>: low, normal or high.</summary>
+    public const int PriorityMaxLength = 8;
 }

@@ -26,6 +26,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
 {
     private static readonly TimeSpan DownloadUrlLifetime = TimeSpan.FromDays(30);
 
+    /// <summary>The <see cref="ReportStatusChanged.Status"/> of a report waiting for the account's credits (the account guard).</summary>
+    public const string AwaitingCreditsStatus = "awaiting_credits";
+
     private readonly PollingOptions _polling;
     private readonly PollingPolicy _pollingPolicy;
     private readonly ReportsOptions _reports;
@@ -52,6 +55,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         Event(() => Requested, x => x.CorrelateById(m => m.Message.RequestId));
         Event(() => Estimated, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => SlotGranted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
+        Event(() => HeldForCredits, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => SubmissionAccepted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => StatusChecked, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
         Event(() => RetryAccepted, x => x.CorrelateById(m => m.Message.RequestId).OnMissingInstance(m => m.Discard()));
@@ -122,7 +126,12 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         // A grant counts only if the gate's own record says so: a forged or stale one changes nothing.
         During(Queued,
             When(SlotGranted)
-                .IfAsync(context => SubmissionGate.ClaimGrantAsync(context), granted => granted
+                .ThenAsync(SubmissionGate.ClaimDecisionAsync)
+                // Refused: the estimate does not fit what the requester's daily budget has left (the gate says which).
+                .If(context => SubmissionGate.Decision(context).Kind == SlotDecisionKind.Refused, refused => refused
+                    .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded, [SubmissionGate.Decision(context).Reason!]))
+                    .EndAsFailed(this))
+                .If(context => SubmissionGate.Decision(context).Kind == SlotDecisionKind.Granted, granted => granted
                     .Then(context =>
                     {
                         context.Saga.StepAttempts = 0;
@@ -137,7 +146,16 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                         var endpoint = await context.GetSendEndpoint(ReportSagaQueues.SubmitAddress);
                         await endpoint.Send(SubmitCommand(context));
                     })
-                    .TransitionTo(Submitting)));
+                    .TransitionTo(Submitting)),
+            // The account's credits do not cover it yet: it keeps its place and says so once.
+            When(HeldForCredits)
+                .Then(context => FairShareTelemetry.RecordHeldForCredits())
+                .Publish(context => new ReportStatusChanged
+                {
+                    RequestId = context.Saga.CorrelationId,
+                    ReportId = "",
+                    Status = AwaitingCreditsStatus,
+                }));
 
         During(Submitting,
             When(SubmissionAccepted, IsAnswer)
@@ -205,7 +223,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     RequestedBy = context.Saga.RequestedBy,
                     Context = EchoedContext(context.Saga),
                 }, RequesterHeader.Set)
-                .ThenAsync(SubmissionGate.ReleaseAsync)
+                // The day's spend counts what the provider charged, not the estimate.
+                .ThenAsync(context => SubmissionGate.ReleaseAsync(context, context.Saga.UsedQuota))
                 .Unschedule(Deadline)
                 .TransitionTo(Completed),
             When(StatusChecked, context => IsAnswer(context) && context.Message.Status == ProviderStatuses.BadRequest)
@@ -342,6 +361,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     public Event<ReportRequestAccepted> Requested { get; private set; } = null!;
     public Event<ReportEstimated> Estimated { get; private set; } = null!;
     public Event<SubmissionSlotGranted> SlotGranted { get; private set; } = null!;
+    public Event<SubmissionHeldForCredits> HeldForCredits { get; private set; } = null!;
     public Event<ReportSubmissionAccepted> SubmissionAccepted { get; private set; } = null!;
     public Event<ReportStatusChecked> StatusChecked { get; private set; } = null!;
     public Event<ReportRetryAccepted> RetryAccepted { get; private set; } = null!;
@@ -361,6 +381,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         saga.RequestedBy = message.RequestedBy;
         saga.Context = message.Context is { ValueKind: JsonValueKind.Object } context ? context.GetRawText() : null;
         saga.DeadlineAt = message.DeadlineAt;
+        saga.Priority = message.Priority;
         saga.TraceParent = System.Diagnostics.Activity.Current?.Id;
         saga.CreatedAt = now;
         saga.UpdatedAt = now;
@@ -501,13 +522,20 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     internal EventActivityBinder<ReportState, T> EndAsFailed<T>(EventActivityBinder<ReportState, T> binder)
         where T : class =>
         binder
-            .If(context => HoldsOrAwaitsSlot(context.Saga), then => then.ThenAsync(SubmissionGate.ReleaseAsync))
+            .If(context => HoldsOrAwaitsSlot(context.Saga), then => then.ThenAsync(context => SubmissionGate.ReleaseAsync(context, ChargeOnFailure(context.Saga))))
             .If(context => context.Saga.CurrentState == Waiting.Name, then => then.ThenAsync(CancelStatusCheckAsync))
             .Unschedule(WakeUp)
             .Unschedule(Deadline)
             .Then(context => RecordFinished(context.Saga))
             .Publish(context => Failure(context.Saga), RequesterHeader.Set)
             .TransitionTo(Failed);
+
+    /// <summary>
+    /// What a failed report cost its requester's day: nothing when it certainly never reached the provider (refused
+    /// before a report id: 400 or 401/403 on submit); otherwise the estimate stays (the provider may have charged it).
+    /// </summary>
+    private static long? ChargeOnFailure(ReportState saga) =>
+        saga.ReportId is null && saga.FailureReason is ReportFailureReasons.BadRequest or ReportFailureReasons.Unauthorized ? 0 : null;
 
     private bool HoldsOrAwaitsSlot(ReportState saga) =>
         saga.CurrentState == Queued.Name || saga.CurrentState == Submitting.Name

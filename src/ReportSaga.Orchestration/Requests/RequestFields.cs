@@ -20,9 +20,13 @@ internal readonly record struct RequestFields(
     /// <summary>The optional <c>deadline</c>.</summary>
     public JsonElement? Deadline { get; init; }
 
+    /// <summary>The <c>priority</c> field, read with the others (kept out of the positional fields so other fields can be added beside it).</summary>
+    public JsonElement? Priority { get; init; }
+
     public static RequestFields Read(JsonElement message)
     {
-        JsonElement? requestId = null, report = null, maxCredits = null, requestedBy = null, context = null, deadline = null;
+        JsonElement? requestId = null, report = null, maxCredits = null, requestedBy = null, context = null, deadline = null,
+            priority = null;
         string? unreadable = null, repeated = null;
         foreach (var property in message.EnumerateObject())
         {
@@ -44,9 +48,14 @@ internal readonly record struct RequestFields(
                 Take(ref context, property.Value, "context", ref repeated);
             else if (Is(name, "deadline"))
                 Take(ref deadline, property.Value, "deadline", ref repeated);
+            else if (Is(name, "priority"))
+                Take(ref priority, property.Value, "priority", ref repeated);
         }
 
-        return new RequestFields(requestId, report, maxCredits, requestedBy, unreadable, repeated) { Context = context, Deadline = deadline };
+        return new RequestFields(requestId, report, maxCredits, requestedBy, unreadable, repeated)
+        {
+            Context = context, Deadline = deadline, Priority = priority,
+        };
     }
 
     /// <summary>The value of the last property named <paramref name="name"/> (case-insensitively), or null.</summary>

@@ -56,6 +56,36 @@ public static class RequestReportRules
     public static string? MaxCredits(long? credits) =>
         credits is <= 0 ? $"RequestReport.maxCredits must be a positive integer (was {credits})." : null;
 
+    /// <summary><c>priority</c>: absent, null, or one of <see cref="ReportPriorities.All"/>, exactly (lower case).</summary>
+    public static string? Priority(JsonElement? value)
+    {
+        if (value is not { } element || element.ValueKind == JsonValueKind.Null)
+            return null;
+        string? text = null;
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                text = element.GetString();
+            }
+            catch (InvalidOperationException)
+            {
+                // Not valid text: refused below like any other value.
+            }
+        }
+
+        return text is not null && Priority(text) is null ? null : PriorityProblem(RequestReportRules.Quote(element));
+    }
+
+    public static string? Priority(string? text) =>
+        text is null || ReportPriorities.Rank(text) >= 0 ? null : PriorityProblem(JsonSerializer.Serialize(text));
+
+    private static string PriorityProblem(string was) =>
+        $"RequestReport.priority must be one of {string.Join(", ", ReportPriorities.All)} (was {Cut(was)}).";
+
+    private static string Cut(string text) =>
+        text.Length <= RequestLimits.QuotedValueLength ? text : text[..(char.IsHighSurrogate(text[RequestLimits.QuotedValueLength - 1]) ? RequestLimits.QuotedValueLength - 1 : RequestLimits.QuotedValueLength)] + "…";
+
     /// <summary>The shape the Batch API body needs before it is worth asking the provider; the provider judges the rest.</summary>
     public static string? Report(JsonElement? value)
     {
@@ -108,7 +138,7 @@ public static class RequestReportRules
     /// <summary>The typed message's problem, or null: the same rules, for a message that did not come through the screen.</summary>
     public static string? FindProblem(RequestReport message) =>
         RequestedBy(message.RequestedBy) ?? MaxCredits(message.MaxCredits) ?? Context(message.Context) ?? Deadline(message.Deadline)
-        ?? Report(message.Report);
+        ?? Priority(message.Priority) ?? Report(message.Report);
 
     /// <summary>The value as JSON, cut to <see cref="RequestLimits.QuotedValueLength"/> characters: recognisable, never large.</summary>
     internal static string Quote(JsonElement element)

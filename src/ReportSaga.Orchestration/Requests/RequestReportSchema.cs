@@ -35,6 +35,7 @@ public static class RequestReportSchema
             Write(writer, "requestedBy", fields.RequestedBy);
             Write(writer, "context", fields.Context);
             Write(writer, "deadline", fields.Deadline);
+            Write(writer, "priority", fields.Priority);
             writer.WriteEndObject();
         }
 

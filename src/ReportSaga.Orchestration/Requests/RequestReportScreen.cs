@@ -62,13 +62,14 @@ public static class RequestReportScreen
                       ?? RequestReportRules.MaxCredits(fields.MaxCredits)
                       ?? contextProblem
                       ?? RequestReportRules.Deadline(fields.Deadline)
+                      ?? RequestReportRules.Priority(fields.Priority)
                       ?? RequestReportRules.Report(fields.Report)
                       ?? RequestReportSchema.Problem(fields);
         if (problem is null)
             return RequestReportVerdict.Accept(requestId);
         var requestedBy = requestedByProblem is null && fields.Repeated != "requestedBy" && fields.RequestedBy is { ValueKind: JsonValueKind.String } name ? name.GetString() : null;
         // A valid context goes back on the refusal too: the requester's own keys find its ReportFailed.
-        var context = contextProblem is null && fields.Repeated != "context" && fields.Context is { ValueKind: JsonValueKind.Object } given ? given.GetRawText() : null;
+        var context = contextProblem is null && fields.Repeated != "context" && fields.Context is { ValueKind: JsonValueKind.Object } given ? PlainJson(given) : null;
         return RequestReportVerdict.Refuse(requestId, problem, requestedBy) with { Context = context };
     }
 
@@ -97,6 +98,26 @@ public static class RequestReportScreen
         }
 
         return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The context as plain JSON, without the comments and trailing commas the body may hold (its raw text keeps them,
+    /// and the refused body is written as strict JSON); null when it holds text that is not valid UTF-16, which cannot
+    /// be written back.
+    /// </summary>
+    private static string? PlainJson(JsonElement context)
+    {
+        try
+        {
+            using var buffer = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(buffer))
+                context.WriteTo(writer);
+            return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ArgumentException)
+        {
+            return null;
+        }
     }
 
     private static string? RequestIdProblem(JsonElement? value, out Guid requestId)

@@ -96,6 +96,10 @@ public static class ContractSchemas
             case "deadline" when request:
                 node["pattern"] = RequestDeadline.Pattern;
                 return node;
+            case "priority" when request:
+                // Exactly one of the names (lower case), or null for normal: the same rule the request check applies.
+                node["enum"] = new JsonArray([.. ReportPriorities.All.Select(p => (JsonNode?)JsonValue.Create(p)), null]);
+                return node;
             case "warnings":
                 // Each warning is whatever JSON value the provider sent.
                 return new JsonObject { ["type"] = "array", ["items"] = new JsonObject() };

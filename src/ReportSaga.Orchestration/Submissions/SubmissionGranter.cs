@@ -10,9 +10,9 @@ namespace ReportSaga.Orchestration.Submissions;
 
 /// <summary>
 /// The submission gate's worker, one per instance: when woken (<see cref="SubmissionGateSignal"/>) or every
-/// <c>Submission__GrantInterval</c>, it grants the free slots under <c>Submission__MaxInFlight</c> to the oldest waiting
-/// reports in one batch (<see cref="ISubmissionGrants.GrantAsync"/>, exact across instances) and tells each report's
-/// saga. A grant whose message was lost (a crash after the grant, a broker outage) is sent again after
+/// <c>Submission__GrantInterval</c>, it grants the free slots under <c>Submission__MaxInFlight</c> in one batch, by
+/// priority and fair share between requesters, within their daily budgets and the account's credits
+/// (<see cref="ISubmissionGrants.GrantAsync"/>, exact across instances), and tells each report's saga. A grant whose message was lost (a crash after the grant, a broker outage) is sent again after
 /// <c>Submission__GrantResendAfter</c>; the saga takes a grant once.
 /// </summary>
 public sealed class SubmissionGranter(
@@ -20,6 +20,8 @@ public sealed class SubmissionGranter(
     SubmissionGateSignal signal,
     IBus bus,
     IOptions<SubmissionOptions> options,
+    IOptions<CreditsOptions> credits,
+    IAccountCreditsCache accountCredits,
     TimeProvider time,
     ILogger<SubmissionGranter> logger) : BackgroundService
 {
@@ -29,11 +31,13 @@ public sealed class SubmissionGranter(
     private static readonly TimeSpan SendLimit = TimeSpan.FromSeconds(10);
 
     private readonly SubmissionOptions _options = options.Value;
+    private readonly CreditsOptions _credits = credits.Value;
     private DateTimeOffset _lastResendCheck = DateTimeOffset.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        using var gauge = FairShareTelemetry.ObserveAccountCredits(() => _credits.AccountGuard ? accountCredits.Last : null);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -59,11 +63,28 @@ public sealed class SubmissionGranter(
         }
     }
 
-    /// <summary>Grants what is free now and re-sends grants that were not taken; returns how many were granted.</summary>
+    /// <summary>
+    /// Grants what is free now (refusing what a daily budget cannot pay, holding what the account's credits cannot
+    /// cover) and re-sends grants that were not taken; returns how many were granted.
+    /// </summary>
     public async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
-        var granted = await grants.GrantAsync(_options.MaxInFlight, cancellationToken);
-        await TellAsync(granted, cancellationToken);
+        var rules = Rules();
+        // Read before the pass's transaction: no provider call while a transaction is open.
+        if (_credits.AccountGuard)
+            rules = rules with { AccountCredits = await accountCredits.GetAsync(_credits.AccountCacheFor, cancellationToken) };
+        var pass = await grants.GrantAsync(rules, cancellationToken);
+        await TellAsync([.. pass.Granted, .. pass.Refused], cancellationToken);
+        foreach (var held in pass.Held)
+        {
+            logger.LogInformation("Report {RequestId} waits for credits: it needs an estimated {Estimated}, the account has {Available} left after the reports in flight",
+                held.RequestId, held.EstimatedCredits, held.AvailableCredits);
+            await SendAsync(held.TraceParent, held.RequestId, new SubmissionHeldForCredits
+            {
+                RequestId = held.RequestId, EstimatedCredits = held.EstimatedCredits, AvailableCredits = held.AvailableCredits,
+            }, cancellationToken);
+        }
+        var granted = pass.Granted;
 
         var now = time.GetUtcNow();
         if (now - _lastResendCheck >= _options.GrantResendAfter / 2)
@@ -80,19 +101,32 @@ public sealed class SubmissionGranter(
         return granted.Count;
     }
 
+    /// <summary>The pass's rules from the settings (the account's credits are added per pass).</summary>
+    public GrantRules Rules() => new(_options.MaxInFlight)
+    {
+        FairShare = _options.FairShare,
+        Weights = _options.Weights,
+        MaxInFlightPerRequester = _options.MaxInFlightPerRequester,
+        DailyBudgets = _credits.DailyBudgets,
+        DefaultDailyBudget = _credits.DefaultDailyBudget,
+    };
+
     private async Task TellAsync(IReadOnlyList<SubmissionGrant> grants, CancellationToken cancellationToken)
     {
-        if (grants.Count == 0)
-            return;
-        var endpoint = await bus.GetSendEndpoint(ReportSagaQueues.SagaAddress).WaitAsync(SendLimit, cancellationToken);
+        // A send that fails leaves the grant untaken: the resend above delivers it later. A refusal is told the same
+        // way: the saga reads from its entry whether it was granted or refused.
         foreach (var grant in grants)
-        {
-            // Under the report's own trace parent, so an operator still sees one trace per report.
-            using var step = ReportSagaTelemetry.StartStepUnder(grant.TraceParent, "submission-gate grant", grant.RequestId);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(SendLimit);
-            // A send that fails leaves the grant untaken: the resend above delivers it later.
-            await endpoint.Send(new SubmissionSlotGranted { RequestId = grant.RequestId }, timeout.Token).WaitAsync(SendLimit, cancellationToken);
-        }
+            await SendAsync(grant.TraceParent, grant.RequestId, new SubmissionSlotGranted { RequestId = grant.RequestId }, cancellationToken);
+    }
+
+    private async Task SendAsync<T>(string? traceParent, Guid requestId, T message, CancellationToken cancellationToken)
+        where T : class
+    {
+        var endpoint = await bus.GetSendEndpoint(ReportSagaQueues.SagaAddress).WaitAsync(SendLimit, cancellationToken);
+        // Under the report's own trace parent, so an operator still sees one trace per report.
+        using var step = ReportSagaTelemetry.StartStepUnder(traceParent, "submission-gate grant", requestId);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(SendLimit);
+        await endpoint.Send(message, timeout.Token).WaitAsync(SendLimit, cancellationToken);
     }
 }

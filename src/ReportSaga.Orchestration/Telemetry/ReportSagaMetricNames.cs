@@ -37,4 +37,19 @@ public static class ReportSagaMetricNames
 
     /// <summary>Observable up-down counter: the most reports that may be in flight at once (<c>Submission__MaxInFlight</c>).</summary>
     public const string SubmissionGateReportMax = "reportsaga.submission_gate.report.max";
+
+    /// <summary>Counter: reports the account guard held at the submission gate because the account's credits did not cover them (once per report).</summary>
+    public const string SubmissionGateHeld = "reportsaga.submission_gate.held";
+
+    /// <summary>Observable gauge: the account's remaining credits as last read from the provider (the account guard's reading).</summary>
+    public const string CreditRemaining = "reportsaga.credit.remaining";
+
+    /// <summary>
+    /// Observable up-down counter: reports at the submission gate per requester (<c>reportsaga.requester</c>) and
+    /// <c>reportsaga.submission_gate.report.state</c> (in_flight, waiting); the busiest requesters only.
+    /// </summary>
+    public const string RequesterReportCount = "reportsaga.requester.report.count";
+
+    /// <summary>Observable gauge: credits charged to each requester (<c>reportsaga.requester</c>) today (UTC); the busiest requesters only.</summary>
+    public const string RequesterCreditSpent = "reportsaga.requester.credit.spent";
 }

@@ -21,6 +21,7 @@ internal static class ReportStateMap
         report.Property(x => x.ProviderStatus).HasMaxLength(ReportStateColumns.ProviderStatusMaxLength);
         report.Property(x => x.FailureReason).HasMaxLength(ReportStateColumns.FailureReasonMaxLength);
         report.Property(x => x.TraceParent).HasMaxLength(ReportStateColumns.TraceParentMaxLength);
+        report.Property(x => x.Priority).HasMaxLength(ReportStateColumns.PriorityMaxLength);
         report.HasIndex(x => x.CurrentState);
         report.HasIndex(x => x.ReportId);
         // The operator list pages through reports newest first (keyset on created_at, then the id).

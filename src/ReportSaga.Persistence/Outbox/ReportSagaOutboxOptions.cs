@@ -29,7 +29,7 @@ public sealed class ReportSagaOutboxOptions
     /// </summary>
     public TimeSpan DeliveryGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Consumed messages handled per sweep transaction.</summary>
+    /// <summary>Consumed messages handled together: per sweep transaction, and per delivery worker's send-and-record round on PostgreSQL.</summary>
     public int DeliveryBatchSize { get; set; } = 20;
 
     /// <summary>

@@ -5,55 +5,146 @@ using ReportSaga.Persistence.Storage;
 namespace ReportSaga.Persistence.Submissions;
 
 /// <summary>
-/// The gate's grants on the database, each pass one short transaction: count the slots taken (granted entries, at most
-/// <c>MaxInFlight</c> rows), take the oldest waiting entries for the free ones, mark them granted. Passes are serialised
-/// across instances (PostgreSQL: a transaction-scoped advisory lock; SQLite, one instance: an in-process lock), so the
-/// cap is exact; reports only ever add waiting entries or delete their own, which can only free slots. No report
-/// message touches a shared row, and no step reads more than the entries it grants.
+/// The gate's grants on the database, each pass one short transaction: count the slots taken per requester (granted
+/// entries, at most <c>MaxInFlight</c> rows), take each waiting requester's first entries per priority, decide with
+/// <see cref="FairShareAllocator"/> (fair share, budgets, the account guard), mark them and charge the grants to their
+/// requesters' day. Passes are serialised across instances (PostgreSQL: a transaction-scoped advisory lock; SQLite,
+/// one instance: an in-process lock), so the cap and the budgets are exact; reports only ever add waiting entries or
+/// delete their own, which can only free slots. No report message touches a shared row, and a pass reads a few entries
+/// per waiting requester, never the whole line.
 /// </summary>
 internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, TimeProvider time) : ISubmissionGrants
 {
     /// <summary>The advisory lock key of the gate ("RSGATE" in ASCII).</summary>
     private const long GateLockKey = 0x525347415445;
 
-    private const string NextInLineSql =
-        "SELECT * FROM submission_slot WHERE granted_at IS NULL ORDER BY queued_at, request_id LIMIT {0} FOR UPDATE SKIP LOCKED";
+    /// <summary>
+    /// The waiting requesters of each priority, found by skipping through the waiting index (one index probe per
+    /// requester, however many reports each has waiting), then each one's first {0} entries in line. Rows a report is
+    /// deleting right now are skipped, not waited for.
+    /// </summary>
+    private const string HeadsOfLineSql = """
+        WITH RECURSIVE requesters AS (
+            SELECT p.priority, (SELECT s.requested_by FROM submission_slot s
+                                WHERE s.granted_at IS NULL AND s.priority = p.priority
+                                ORDER BY s.requested_by LIMIT 1) AS requested_by
+            FROM (VALUES (2::smallint), (1::smallint), (0::smallint)) AS p(priority)
+            UNION ALL
+            SELECT r.priority, (SELECT s.requested_by FROM submission_slot s
+                                WHERE s.granted_at IS NULL AND s.priority = r.priority AND s.requested_by > r.requested_by
+                                ORDER BY s.requested_by LIMIT 1)
+            FROM requesters r WHERE r.requested_by IS NOT NULL
+        )
+        SELECT c.* FROM requesters r
+        CROSS JOIN LATERAL (
+            SELECT * FROM submission_slot s
+            WHERE s.granted_at IS NULL AND s.priority = r.priority AND s.requested_by = r.requested_by
+            ORDER BY s.queued_at, s.request_id LIMIT {0}
+            FOR UPDATE SKIP LOCKED
+        ) c
+        WHERE r.requested_by IS NOT NULL
+        """;
 
-    public async Task<IReadOnlyList<SubmissionGrant>> GrantAsync(int maxInFlight, CancellationToken cancellationToken = default)
+    public async Task<GrantPass> GrantAsync(GrantRules rules, CancellationToken cancellationToken = default)
     {
         await using var db = factory.CreateDbContext();
         if (db.Provider == StorageProvider.Sqlite)
         {
             using var gate = await InProcessLocks.AcquireAsync("submission-gate", cancellationToken);
-            return await TransactionRunner.RunAsync(db, () => GrantInTransactionAsync(db, maxInFlight, cancellationToken), cancellationToken);
+            return await TransactionRunner.RunAsync(db, () => GrantInTransactionAsync(db, rules, cancellationToken), cancellationToken);
         }
 
         return await TransactionRunner.RunAsync(db, async () =>
         {
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({GateLockKey})", cancellationToken);
-            return await GrantInTransactionAsync(db, maxInFlight, cancellationToken);
+            return await GrantInTransactionAsync(db, rules, cancellationToken);
         }, cancellationToken);
     }
 
-    private async Task<IReadOnlyList<SubmissionGrant>> GrantInTransactionAsync(ReportSagaDbContext db, int maxInFlight, CancellationToken cancellationToken)
+    private async Task<GrantPass> GrantInTransactionAsync(ReportSagaDbContext db, GrantRules rules, CancellationToken cancellationToken)
     {
-        var taken = await db.SubmissionSlots.CountAsync(x => x.GrantedAt != null, cancellationToken);
-        var free = maxInFlight - taken;
+        // A retried transaction starts from what the database holds, not from the failed attempt's tracked changes.
+        db.ChangeTracker.Clear();
+        var holders = await db.SubmissionSlots.Where(x => x.GrantedAt != null && x.Refusal == null)
+            .GroupBy(x => x.RequestedBy)
+            .Select(g => new { RequestedBy = g.Key, Count = g.Count(), Credits = g.Sum(x => x.EstimatedCredits) })
+            .ToListAsync(cancellationToken);
+        var free = rules.MaxInFlight - holders.Sum(x => x.Count);
         if (free <= 0)
-            return [];
+            return GrantPass.Empty;
 
-        var next = db.Provider == StorageProvider.Postgres
-            ? await db.SubmissionSlots.FromSqlRaw(NextInLineSql, free).AsTracking().ToListAsync(cancellationToken)
-            : await db.SubmissionSlots.Where(x => x.GrantedAt == null).OrderBy(x => x.QueuedAt).ThenBy(x => x.RequestId)
-                .Take(free).AsTracking().ToListAsync(cancellationToken);
-        if (next.Count == 0)
-            return [];
+        var candidates = db.Provider == StorageProvider.Postgres
+            ? await db.SubmissionSlots.FromSqlRaw(HeadsOfLineSql, free).AsTracking().ToListAsync(cancellationToken)
+            : await SqliteHeadsOfLineAsync(db, free, cancellationToken);
+        if (candidates.Count == 0)
+            return GrantPass.Empty;
+        candidates = candidates.OrderBy(x => x.QueuedAt).ThenBy(x => x.RequestId).ToList();
 
         var now = time.GetUtcNow().UtcDateTime;
-        foreach (var slot in next)
-            slot.GrantedAt = now;
+        var today = DateOnly.FromDateTime(now);
+        var spent = new Dictionary<string, long>(StringComparer.Ordinal);
+        if (rules.HasBudgets)
+        {
+            var names = candidates.Select(x => x.RequestedBy).Distinct().ToList();
+            foreach (var row in await db.CreditCharges.Where(x => x.Day == today && names.Contains(x.RequestedBy))
+                         .GroupBy(x => x.RequestedBy).Select(g => new { g.Key, Credits = g.Sum(x => x.Credits) }).ToListAsync(cancellationToken))
+                spent[row.Key] = row.Credits;
+        }
+
+        var outcomes = FairShareAllocator.Decide(
+            rules,
+            candidates.Select(x => new SubmissionEntry(x.RequestId, new DateTimeOffset(x.QueuedAt, TimeSpan.Zero), x.TraceParent, x.RequestedBy, x.Priority, x.EstimatedCredits)).ToList(),
+            holders.ToDictionary(x => x.RequestedBy, x => x.Count, StringComparer.Ordinal),
+            spent,
+            holders.Sum(x => x.Credits));
+        if (outcomes.Count == 0)
+            return GrantPass.Empty;
+
+        var slots = candidates.ToDictionary(x => x.RequestId);
+        var granted = new List<SubmissionGrant>();
+        var refused = new List<SubmissionGrant>();
+        var held = new List<HeldForCredits>();
+        foreach (var outcome in outcomes)
+        {
+            var slot = slots[outcome.Entry.RequestId];
+            switch (outcome.Kind)
+            {
+                case SlotDecisionKind.Granted:
+                    slot.GrantedAt = now;
+                    db.CreditCharges.Add(new CreditCharge { RequestId = slot.RequestId, RequestedBy = slot.RequestedBy, Day = today, Credits = slot.EstimatedCredits });
+                    granted.Add(new SubmissionGrant(slot.RequestId, slot.TraceParent));
+                    break;
+                case SlotDecisionKind.Refused:
+                    slot.GrantedAt = now;
+                    slot.Refusal = outcome.Reason;
+                    refused.Add(new SubmissionGrant(slot.RequestId, slot.TraceParent));
+                    break;
+                default:
+                    // Held for the account's credits: told once, when first held.
+                    if (slot.HeldAt is null)
+                    {
+                        slot.HeldAt = now;
+                        held.Add(new HeldForCredits(slot.RequestId, slot.TraceParent, slot.EstimatedCredits, outcome.AvailableCredits ?? 0));
+                    }
+                    break;
+            }
+        }
+
         await db.SaveChangesAsync(cancellationToken);
-        return next.Select(x => new SubmissionGrant(x.RequestId, x.TraceParent)).ToList();
+        return new GrantPass(granted, refused, held);
+    }
+
+    /// <summary>SQLite (one instance, small lines): the same heads of line with plain queries.</summary>
+    private static async Task<List<SubmissionSlot>> SqliteHeadsOfLineAsync(ReportSagaDbContext db, int perRequester, CancellationToken cancellationToken)
+    {
+        var lines = await db.SubmissionSlots.Where(x => x.GrantedAt == null)
+            .Select(x => new { x.Priority, x.RequestedBy }).Distinct().ToListAsync(cancellationToken);
+        var heads = new List<SubmissionSlot>();
+        foreach (var line in lines)
+            heads.AddRange(await db.SubmissionSlots
+                .Where(x => x.GrantedAt == null && x.Priority == line.Priority && x.RequestedBy == line.RequestedBy)
+                .OrderBy(x => x.QueuedAt).ThenBy(x => x.RequestId).Take(perRequester).AsTracking().ToListAsync(cancellationToken));
+        return heads;
     }
 
     public async Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
@@ -69,7 +160,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
     public async Task<SubmissionGateCounts> CountAsync(CancellationToken cancellationToken = default)
     {
         await using var db = factory.CreateDbContext();
-        var inFlight = await db.SubmissionSlots.LongCountAsync(x => x.GrantedAt != null, cancellationToken);
+        var inFlight = await db.SubmissionSlots.LongCountAsync(x => x.GrantedAt != null && x.Refusal == null, cancellationToken);
         var waiting = await db.SubmissionSlots.LongCountAsync(x => x.GrantedAt == null, cancellationToken);
         var oldest = await db.SubmissionSlots.Where(x => x.GrantedAt == null).OrderBy(x => x.QueuedAt)
             .Select(x => (DateTime?)x.QueuedAt).FirstOrDefaultAsync(cancellationToken);

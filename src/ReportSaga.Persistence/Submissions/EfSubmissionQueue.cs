@@ -4,23 +4,38 @@ namespace ReportSaga.Persistence.Submissions;
 
 /// <summary>
 /// The report's side of the gate on the message scope's <see cref="ReportSagaDbContext"/>: every change is tracked and
-/// saved with the saga's own state change, in its transaction. Each call reads or writes the report's own row only.
+/// saved with the saga's own state change, in its transaction. Each call reads or writes the report's own rows only
+/// (its gate entry, its day's charge).
 /// </summary>
 internal sealed class EfSubmissionQueue(ReportSagaDbContext db) : ISubmissionQueue
 {
-    public Task EnqueueAsync(Guid requestId, DateTimeOffset queuedAt, string? traceParent, CancellationToken cancellationToken = default)
+    public Task EnqueueAsync(SubmissionEntry entry, CancellationToken cancellationToken = default)
     {
-        db.SubmissionSlots.Add(new SubmissionSlot { RequestId = requestId, QueuedAt = queuedAt.UtcDateTime, TraceParent = traceParent });
+        db.SubmissionSlots.Add(new SubmissionSlot
+        {
+            RequestId = entry.RequestId,
+            QueuedAt = entry.QueuedAt.UtcDateTime,
+            TraceParent = entry.TraceParent,
+            RequestedBy = entry.RequestedBy,
+            Priority = (short)entry.PriorityRank,
+            EstimatedCredits = entry.EstimatedCredits,
+        });
         return Task.CompletedTask;
     }
 
-    public async Task<bool> ClaimGrantAsync(Guid requestId, CancellationToken cancellationToken = default)
+    public async Task<SlotDecision> ClaimDecisionAsync(Guid requestId, CancellationToken cancellationToken = default)
     {
         var slot = await db.SubmissionSlots.FindAsync([requestId], cancellationToken);
         if (slot?.GrantedAt is null)
-            return false;
+            return SlotDecision.None;
         slot.Claimed = true;
-        return true;
+        return slot.Refusal is null ? SlotDecision.Granted : new SlotDecision(SlotDecisionKind.Refused, slot.Refusal);
+    }
+
+    public async Task CorrectChargeAsync(Guid requestId, long credits, CancellationToken cancellationToken = default)
+    {
+        if (await db.CreditCharges.FindAsync([requestId], cancellationToken) is { } charge)
+            charge.Credits = credits;
     }
 
     public async Task ReleaseAsync(Guid requestId, CancellationToken cancellationToken = default)

@@ -19,4 +19,19 @@ public sealed class SubmissionSlot
 
     /// <summary>The report has taken the grant (so a lost grant message is not sent again).</summary>
     public bool Claimed { get; set; }
+
+    /// <summary>Who asked (<c>requestedBy</c>; "" for none): fair share is between these.</summary>
+    public string RequestedBy { get; set; } = "";
+
+    /// <summary>0 low, 1 normal, 2 high: a higher priority is granted first.</summary>
+    public short Priority { get; set; } = 1;
+
+    /// <summary>The provider's estimate: charged to the requester's day when granted, and set against the account's credits while held.</summary>
+    public long EstimatedCredits { get; set; }
+
+    /// <summary>Set instead of a grant (with <see cref="GrantedAt"/>) when the requester's daily budget cannot pay: why.</summary>
+    public string? Refusal { get; set; }
+
+    /// <summary>When the account guard first held it for credits (UTC); its report was told then, once.</summary>
+    public DateTime? HeldAt { get; set; }
 }

@@ -73,11 +73,30 @@ public static class DemoCommand
         }
 
         await app.StopAsync();
+        DeleteOwnDatabase();
         return allEnded && DemoRunner.EndedAsExpected(board) ? 0 : 1;
     }
 
     /// <summary>Only errors reach the terminal, whatever appsettings.json or the environment configure.</summary>
     public static void ConfigureLogging(ILoggingBuilder logging) => logging.KeepOnly(LogLevel.Error);
+
+    /// <summary>The run's own SQLite file, when no storage is given: deleted when the demo ends.</summary>
+    private static readonly string OwnDatabasePath = Path.Combine(Path.GetTempPath(), $"reportsaga-demo-{Environment.ProcessId}.db");
+
+    private static void DeleteOwnDatabase()
+    {
+        foreach (var file in new[] { OwnDatabasePath, OwnDatabasePath + "-wal", OwnDatabasePath + "-shm" })
+        {
+            try
+            {
+                File.Delete(file);
+            }
+            catch (IOException)
+            {
+                // Still open somewhere: it is in the temporary folder, which the system cleans.
+            }
+        }
+    }
 
     /// <summary>The demo's flags become the service's settings; short waits make the paths visible in seconds.</summary>
     public static void ApplyDemoSettings(ConfigurationManager configuration, DemoOptions options)
@@ -86,8 +105,9 @@ public static class DemoCommand
         SetDefault(configuration, "Polling:MaxInterval", "00:00:03");
         SetDefault(configuration, "Reports:RetryDelay", "00:00:01");
         SetDefault(configuration, "Simulator:ProcessingTime", "00:00:03");
-        // The demo's reports are throwaway: keep them out of the working tree unless a path is given.
-        SetDefault(configuration, "Storage:SqlitePath", Path.Combine(Path.GetTempPath(), "reportsaga-demo.db"));
+        // The demo's reports are throwaway: keep them out of the working tree unless a path is given, and start each
+        // run from an empty file of its own (one left by an older build could hold another migration history).
+        SetDefault(configuration, "Storage:SqlitePath", OwnDatabasePath);
         if (options.RabbitMq is not null)
             configuration[ServiceParts.RabbitMqKey] = options.RabbitMq;
         if (options.Postgres is not null)

@@ -40,6 +40,7 @@ public static class ReportSagaHost
         builder.Services.AddReportSagaOptions(builder.Configuration);
         var storage = builder.Services.AddReportSagaPersistence(builder.Configuration);
         builder.Services.AddHostedService<ReportSaga.Persistence.Telemetry.ReportStateGauge>();
+        builder.Services.AddHostedService<ReportSaga.Persistence.Telemetry.RequesterUsageGauge>();
         builder.Services.AddReportSagaBus(builder.Configuration, parts, configureBus);
         parts = parts with { StorageDescription = storage.Description };
         builder.Services.AddSingleton(parts);

@@ -18,8 +18,9 @@ internal static class ContractSamples
         yield return (new RequestReport
             {
                 RequestId = RequestId, Report = report, MaxCredits = 5000, RequestedBy = requestedBy, Context = context, Deadline = "01:30:00",
+                Priority = ReportPriorities.High,
             },
-            ["requestId", "report", "maxCredits", "requestedBy", "context", "deadline"]);
+            ["requestId", "report", "maxCredits", "requestedBy", "context", "deadline", "priority"]);
         yield return (new CancelReport { RequestId = RequestId }, ["requestId"]);
         yield return (new GetReportStatus { RequestId = RequestId }, ["requestId"]);
         yield return (new ReportStatus

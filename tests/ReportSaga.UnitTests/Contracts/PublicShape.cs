@@ -71,7 +71,7 @@ internal static class PublicShape
         if (schema["items"] is JsonObject items)
             types += "[" + Signature(items) + "]";
         if (schema["enum"] is JsonArray values)
-            types += "{" + string.Join(',', values.Select(v => v?.ToJsonString())) + "}";
+            types += "{" + string.Join(',', values.Select(v => v?.ToJsonString() ?? "null")) + "}";
         return types;
     }
 }

@@ -62,6 +62,8 @@ internal static class JsonBodies
         "{\"report_query\":{\"tables\":{}}}", "{\"report_query\":{\"tables\":\"x\"}}");
 
     public static readonly Gen<string> ValidRequestId = Gen.Guid.Where(g => g != Guid.Empty).Select(g => $"\"{g}\"");
+    /// <summary>A priority the rules accept, or "" for none.</summary>
+    public static readonly Gen<string> ValidPriority = Gen.OneOf("\"low\"", "\"normal\"", "\"high\"", "null", "");
     public static readonly Gen<string> ValidMaxCredits = Gen.Long[1, long.MaxValue].Select(x => x.ToString(System.Globalization.CultureInfo.InvariantCulture));
     public static readonly Gen<string> ValidRequestedBy = PlainText(0, 120).Select(text => $"\"{text}\"");
 
@@ -77,6 +79,8 @@ internal static class JsonBodies
         (3, Gen.Select(Gen.OneOf("requestedBy", "RequestedBy", "requeſtedBy"),
             Gen.Frequency((3, ValidRequestedBy), (2, PlainText(250, 262).Select(t => $"\"{t}\"")), (1, StringLiteral), (1, AnyValue)),
             (n, v) => (n, v))),
+        (2, Gen.Select(Gen.OneOf("priority", "Priority", "PRIORITY"),
+            Gen.Frequency((3, ValidPriority.Where(p => p != "")), (1, Gen.OneOf("\"urgent\"", "\"High\"", "1", "[]")), (1, AnyValue)), (n, v) => (n, v))),
         (3, Gen.Select(FieldName, AnyValue, (n, v) => (n, v))));
 
     /// <summary>A request object with a few fields, broken or not, duplicates and unknown ones included, in any order.</summary>
@@ -96,9 +100,10 @@ internal static class JsonBodies
     public static readonly Gen<string> ValidDeadline = Gen.OneOf(
         "\"01:30:00\"", "\"1.00:00:00\"", "\"00:00:01.5\"", "\"2026-12-07T18:00:00Z\"", "\"2030-01-01T00:00+01:00\"", "null");
 
-    /// <summary>The optional fields beside the required ones: valid context and deadline, and fields the service does not know.</summary>
+    /// <summary>The optional fields beside the required ones: valid context, deadline and priority, and a field the service does not know.</summary>
     private static readonly Gen<string> OptionalMember = Gen.Frequency(
-        (2, Gen.Select(Gen.OneOf("priority", "x_future"), Value(3), (n, v) => $"\"{n}\":{v}")),
+        (2, Value(3).Select(v => $"\"x_future\":{v}")),
+        (1, ValidPriority.Where(p => p != "").Select(v => $"\"priority\":{v}")),
         (1, ValidContext.Select(v => $"\"context\":{v}")),
         (1, ValidDeadline.Select(v => $"\"deadline\":{v}")));
 
@@ -107,7 +112,7 @@ internal static class JsonBodies
     /// <summary>A request that meets every rule: optional fields present, null or absent; unknown fields anywhere.</summary>
     public static readonly Gen<(Guid RequestId, string Json)> ValidRequest = Gen.Select(
         Gen.Guid.Where(g => g != Guid.Empty), ValidReport, Gen.Frequency((3, ValidMaxCredits), (1, Gen.OneOf("null", ""))),
-        Gen.Frequency((3, ValidRequestedBy), (1, Gen.OneOf("null", ""))), OptionalMember.Array[0, 3].Where(m => m.Select(Name).Distinct().Count() == m.Length),
+        Gen.Frequency((3, ValidRequestedBy), (1, Gen.OneOf("null", ""))), OptionalMember.Array[0, 4].Where(m => m.Select(Name).Distinct().Count() == m.Length),
         (id, report, credits, by, unknown) =>
         {
             var parts = new List<string> { $"\"requestId\":\"{id}\"", $"\"report\":{report}" };

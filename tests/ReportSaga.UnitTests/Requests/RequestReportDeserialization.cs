@@ -33,7 +33,7 @@ internal static class RequestReportDeserialization
     {
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
         var message = framing == RequestReportFraming.Envelope ? document.RootElement.GetProperty("message") : document.RootElement;
-        string[] fields = ["requestId", "report", "maxCredits", "requestedBy"];
+        string[] fields = ["requestId", "report", "maxCredits", "requestedBy", "priority"];
         return fields.Any(field => message.EnumerateObject().Count(p => string.Equals(p.Name, field, StringComparison.OrdinalIgnoreCase)) > 1);
     }
 }

@@ -32,7 +32,7 @@ public sealed partial class The_request_report_screen
                     : (framing, JsonBodies.Envelope(message), false)
                 : (framing, message, false));
 
-    [GeneratedRegex(@"^(RequestReport(\.(requestId|report|maxCredits|requestedBy|context|deadline)\b| is | nests | must | has | does not match its schema |'s MassTransit envelope )|The message names another type)")]
+    [GeneratedRegex(@"^(RequestReport(\.(requestId|report|maxCredits|requestedBy|context|deadline|priority)\b| is | nests | must | has | does not match its schema |'s MassTransit envelope )|The message names another type)")]
     private static partial Regex NamesAFieldOrLimit();
 
     [Fact]

@@ -21,6 +21,10 @@ public static class ExportedInstruments
         new("reportsaga.credit.used", "counter", "{credit}"),
         new("reportsaga.submission_gate.report.count", "observable up-down counter", "{report}"),
         new("reportsaga.submission_gate.report.max", "observable up-down counter", "{report}"),
+        new("reportsaga.submission_gate.held", "counter", "{report}"),
+        new("reportsaga.credit.remaining", "observable gauge", "{credit}"),
+        new("reportsaga.requester.report.count", "observable up-down counter", "{report}"),
+        new("reportsaga.requester.credit.spent", "observable gauge", "{credit}"),
 
         // Persistence: PersistenceTelemetry.
         new("reportsaga.scheduler.lag", "histogram", "s"),

@@ -82,6 +82,11 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("integer")
                         .HasColumnName("poll_count");
 
+                    b.Property<string>("Priority")
+                        .HasMaxLength(8)
+                        .HasColumnType("character varying(8)")
+                        .HasColumnName("priority");
+
                     b.Property<string>("ProviderStatus")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -505,6 +510,53 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                     b.ToTable("scheduled_message", (string)null);
                 });
 
+            modelBuilder.Entity("ReportSaga.Persistence.Submissions.AccountCreditsReading", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("ReadAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("read_at");
+
+                    b.Property<long>("RemainingCredits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("remaining_credits");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("account_credits", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.Persistence.Submissions.CreditCharge", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("request_id");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("credits");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("Day", "RequestedBy")
+                        .HasDatabaseName("ix_credit_charge_day");
+
+                    b.ToTable("credit_charge", (string)null);
+                });
+
             modelBuilder.Entity("ReportSaga.Persistence.Submissions.SubmissionRecord", b =>
                 {
                     b.Property<Guid>("RequestId")
@@ -541,13 +593,36 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasColumnType("boolean")
                         .HasColumnName("claimed");
 
+                    b.Property<long>("EstimatedCredits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("estimated_credits");
+
                     b.Property<DateTime?>("GrantedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("granted_at");
 
+                    b.Property<DateTime?>("HeldAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("held_at");
+
+                    b.Property<short>("Priority")
+                        .HasColumnType("smallint")
+                        .HasColumnName("priority");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("queued_at");
+
+                    b.Property<string>("Refusal")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("refusal");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(128)
@@ -560,7 +635,7 @@ namespace ReportSaga.Persistence.Migrations.Postgres
                         .HasDatabaseName("ix_submission_slot_granted")
                         .HasFilter("granted_at IS NOT NULL");
 
-                    b.HasIndex("QueuedAt", "RequestId")
+                    b.HasIndex("Priority", "RequestedBy", "QueuedAt", "RequestId")
                         .HasDatabaseName("ix_submission_slot_waiting")
                         .HasFilter("granted_at IS NULL");
 

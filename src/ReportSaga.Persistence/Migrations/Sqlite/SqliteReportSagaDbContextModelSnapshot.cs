@@ -77,6 +77,11 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("poll_count");
 
+                    b.Property<string>("Priority")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("priority");
+
                     b.Property<string>("ProviderStatus")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT")
@@ -494,6 +499,53 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.ToTable("scheduled_message", (string)null);
                 });
 
+            modelBuilder.Entity("ReportSaga.Persistence.Submissions.AccountCreditsReading", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime>("ReadAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("read_at");
+
+                    b.Property<long>("RemainingCredits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("remaining_credits");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("account_credits", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.Persistence.Submissions.CreditCharge", b =>
+                {
+                    b.Property<Guid>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<long>("Credits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("credits");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("day");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
+
+                    b.HasKey("RequestId");
+
+                    b.HasIndex("Day", "RequestedBy")
+                        .HasDatabaseName("ix_credit_charge_day");
+
+                    b.ToTable("credit_charge", (string)null);
+                });
+
             modelBuilder.Entity("ReportSaga.Persistence.Submissions.SubmissionRecord", b =>
                 {
                     b.Property<Guid>("RequestId")
@@ -530,13 +582,36 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasColumnType("INTEGER")
                         .HasColumnName("claimed");
 
+                    b.Property<long>("EstimatedCredits")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("estimated_credits");
+
                     b.Property<DateTime?>("GrantedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("granted_at");
 
+                    b.Property<DateTime?>("HeldAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("held_at");
+
+                    b.Property<short>("Priority")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("priority");
+
                     b.Property<DateTime>("QueuedAt")
                         .HasColumnType("TEXT")
                         .HasColumnName("queued_at");
+
+                    b.Property<string>("Refusal")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("refusal");
+
+                    b.Property<string>("RequestedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("requested_by");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(128)
@@ -549,7 +624,7 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasDatabaseName("ix_submission_slot_granted")
                         .HasFilter("granted_at IS NOT NULL");
 
-                    b.HasIndex("QueuedAt", "RequestId")
+                    b.HasIndex("Priority", "RequestedBy", "QueuedAt", "RequestId")
                         .HasDatabaseName("ix_submission_slot_waiting")
                         .HasFilter("granted_at IS NULL");
 

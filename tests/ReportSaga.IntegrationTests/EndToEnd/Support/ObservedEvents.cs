@@ -14,6 +14,7 @@ public sealed class ObservedEvents
     private readonly object _gate = new();
     private readonly Dictionary<Guid, List<object>> _ends = [];
     private readonly Dictionary<Guid, List<ReportSubmitted>> _submitted = [];
+    private readonly List<ReportStatusChanged> _statusChanges = [];
     private readonly HashSet<Guid> _messageIds = [];
 
     /// <summary>Deliveries dropped because their message id had been received before.</summary>
@@ -42,6 +43,13 @@ public sealed class ObservedEvents
     {
         lock (_gate)
             return _submitted.TryGetValue(requestId, out var submitted) ? [.. submitted] : [];
+    }
+
+    /// <summary>Every <see cref="ReportStatusChanged"/> received, in arrival order.</summary>
+    public IReadOnlyList<ReportStatusChanged> StatusChanges()
+    {
+        lock (_gate)
+            return [.. _statusChanges];
     }
 
     /// <summary>The reports among <paramref name="requestIds"/> that have not ended yet.</summary>
@@ -77,6 +85,12 @@ public sealed class ObservedEvents
         }
     }
 
+    internal void Add(ReportStatusChanged changed)
+    {
+        lock (_gate)
+            _statusChanges.Add(changed);
+    }
+
     internal void Add(ReportSubmitted submitted)
     {
         lock (_gate)
@@ -90,8 +104,15 @@ public sealed class ObservedEvents
 
 /// <summary>The test's subscriber: records the service's public events into <see cref="ObservedEvents"/>.</summary>
 public sealed class ObservedEventsConsumer(ObservedEvents events)
-    : IConsumer<ReportCompleted>, IConsumer<ReportFailed>, IConsumer<ReportSubmitted>
+    : IConsumer<ReportCompleted>, IConsumer<ReportFailed>, IConsumer<ReportSubmitted>, IConsumer<ReportStatusChanged>
 {
+    public Task Consume(ConsumeContext<ReportStatusChanged> context)
+    {
+        if (events.FirstDelivery(context.MessageId))
+            events.Add(context.Message);
+        return Task.CompletedTask;
+    }
+
     public Task Consume(ConsumeContext<ReportCompleted> context)
     {
         if (events.FirstDelivery(context.MessageId))

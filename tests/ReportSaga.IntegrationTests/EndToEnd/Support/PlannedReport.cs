@@ -24,6 +24,9 @@ internal sealed record PlannedReport(
 {
     private const string RequestReportExchange = "ReportSaga.Contracts:RequestReport";
 
+    /// <summary>Who asks (fair share and budgets are per requester); null: the publisher's default name.</summary>
+    public string? RequestedBy { get; init; }
+
     public override string ToString() => $"{Kind} {RequestId} ({(PlainJson ? "plain JSON" : "envelope")})";
 
     /// <summary>Publishes the request the way its publisher would: a MassTransit envelope, or plain JSON from a bare AMQP client.</summary>
@@ -36,7 +39,7 @@ internal sealed record PlannedReport(
                 ["requestId"] = RequestId.ToString(),
                 ["report"] = Body.DeepClone(),
                 ["maxCredits"] = MaxCredits,
-                ["requestedBy"] = "e2e plain-json publisher",
+                ["requestedBy"] = RequestedBy ?? "e2e plain-json publisher",
             };
             await PlainJsonPublisher.PublishAsync(rabbitMqUri, RequestReportExchange, json.ToJsonString());
             return;
@@ -47,7 +50,7 @@ internal sealed record PlannedReport(
             RequestId = RequestId,
             Report = JsonSerializer.SerializeToElement(Body),
             MaxCredits = MaxCredits,
-            RequestedBy = "e2e MassTransit publisher",
+            RequestedBy = RequestedBy ?? "e2e MassTransit publisher",
         });
     }
 }

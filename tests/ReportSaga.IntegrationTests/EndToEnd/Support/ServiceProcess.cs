@@ -13,7 +13,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
 {
     // Inherited settings that would change which parts the child uses; the test gives every part explicitly.
     private static readonly string[] InheritedPrefixesToDrop =
-        ["ConnectionStrings__", "BatchApi__", "Polling__", "Reports__", "Submission__", "Storage__", "RabbitMq__", "Simulator__", "Http__", "OTEL_"];
+        ["ConnectionStrings__", "BatchApi__", "Polling__", "Reports__", "Submission__", "Storage__", "RabbitMq__", "Simulator__", "Http__", "Credits__", "OTEL_"];
 
     private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
 
