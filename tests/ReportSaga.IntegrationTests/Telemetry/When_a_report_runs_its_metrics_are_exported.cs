@@ -1,5 +1,6 @@
 using ReportSaga.Contracts;
 using ReportSaga.IntegrationTests.Infrastructure;
+using ReportSaga.Testing.Persistence;
 using ReportSaga.Testing.Telemetry;
 
 namespace ReportSaga.IntegrationTests.Telemetry;
@@ -44,8 +45,13 @@ public sealed class When_a_report_runs_its_metrics_are_exported(OtlpReceiverFixt
         await service.Outcomes.WaitForFailedAsync(refused, ReportLimit);
         await service.StopServiceAsync(); // the exporter sends what it holds
 
-        var received = metrics.Metrics.Where(m => m.Scope == "ReportSaga").ToList();
-        foreach (var instrument in ExportedInstruments.All.Where(i => !RecordedOnlyOnBrokerRefusals.Contains(i.Name) && !RecordedOnlyWhenCreditsRunShort.Contains(i.Name)))
+        var expected = ExportedInstruments.All
+            .Where(i => !RecordedOnlyOnBrokerRefusals.Contains(i.Name) && !RecordedOnlyWhenCreditsRunShort.Contains(i.Name)).ToList();
+        // The exporter's last export, sent as the service stops, can reach the receiver just after the stop returns.
+        var received = await Eventually.Until(
+            () => Task.FromResult(metrics.Metrics.Where(m => m.Scope == "ReportSaga").ToList()),
+            got => expected.All(i => got.Any(m => m.Name == i.Name)), TimeSpan.FromSeconds(10));
+        foreach (var instrument in expected)
         {
             var exported = received.Where(m => m.Name == instrument.Name).ToList();
             Assert.True(exported.Count > 0, $"{instrument.Name} never arrived in {metrics.Exports} export(s); received: " +
