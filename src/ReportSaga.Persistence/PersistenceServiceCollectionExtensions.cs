@@ -62,7 +62,8 @@ public static class PersistenceServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<StorageHealthCheck>(HealthCheckName, tags: ["ready"]);
         services.TryAddSingleton<Reports.IReportStatusReader, Reports.ReportStatusReader>();
         // What the polling policy learns from: the completed reports' rows, shared by every instance.
-        services.TryAddSingleton<IRecentReportDurations, Reports.RecentReportDurations>();
+        services.TryAddSingleton<Reports.RecentReportDurationsCache>();
+        services.TryAddScoped<IRecentReportDurations, Reports.RecentReportDurations>();
         services.TryAddSingleton<Reports.IReportQueries, Reports.ReportQueries>();
         services.TryAddSingleton<ISubmissionLedger>(provider => new EfSubmissionLedger(
             provider.GetRequiredService<IReportSagaDbContextFactory>(), provider.GetRequiredService<TimeProvider>()));
