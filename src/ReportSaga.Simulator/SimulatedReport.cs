@@ -26,6 +26,9 @@ internal sealed class SimulatedReport
     /// <summary>Counts this report's status calls; the result is the call's 1-based number.</summary>
     public int NextStatusCall() => Interlocked.Increment(ref _statusCalls);
 
+    /// <summary>How many status calls this report has had.</summary>
+    public int StatusCalls => Volatile.Read(ref _statusCalls);
+
     /// <summary>Counts this report's retry calls; the result is the call's 1-based number.</summary>
     public int NextRetryCall() => Interlocked.Increment(ref _retryCalls);
 

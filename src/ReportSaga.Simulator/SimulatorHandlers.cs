@@ -125,8 +125,9 @@ internal sealed class SimulatorHandlers(SimulatorState state, IHostApplicationLi
             return;
         }
 
+        var call = report.NextStatusCall();
         var fault = report.Request.Markers.Status;
-        if (fault is not null && fault.AppliesTo(report.NextStatusCall()) && await ApplyCallFault(context, fault))
+        if (fault is not null && fault.AppliesTo(call) && await ApplyCallFault(context, fault))
         {
             return;
         }

@@ -70,6 +70,9 @@ public sealed class SimulatorState
     public SubmittedReport? FindReport(string reportId) =>
         _reports.TryGetValue(reportId, out var report) ? report.Snapshot(Time.GetUtcNow()) : null;
 
+    /// <summary>How many status calls reached one report (0 when no report has that id): unlike <see cref="CallCount"/>, blind to calls about other reports.</summary>
+    public int StatusCallCount(string reportId) => _reports.TryGetValue(reportId, out var report) ? report.StatusCalls : 0;
+
     /// <summary>The remaining credits of a key, after charging every report that reached processing by now.</summary>
     public long RemainingCredits(string apiKey)
     {
