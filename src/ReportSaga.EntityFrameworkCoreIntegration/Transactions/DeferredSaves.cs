@@ -13,6 +13,7 @@ namespace ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 internal static class DeferredSaves
 {
     private static readonly ConditionalWeakTable<DbContext, object> Deferring = new();
+    private static readonly object Deferred = new();
 
     /// <summary>Added to the DbContext's options by <see cref="DbContextOptionsBuilderExtensions.AddEntityFrameworkCoreIntegration"/>.</summary>
     public static readonly SaveChangesInterceptor Interceptor = new DeferringInterceptor();
@@ -21,11 +22,12 @@ internal static class DeferredSaves
     public static void Set(DbContext context, bool defer)
     {
         if (defer)
-            Deferring.AddOrUpdate(context, Deferring);
+            Deferring.AddOrUpdate(context, Deferred);
         else
             Deferring.Remove(context);
     }
 
+    /// <summary>Whether <paramref name="context"/>'s saves are being collected.</summary>
     public static bool IsDeferred(DbContext context) => Deferring.TryGetValue(context, out _);
 
     private sealed class DeferringInterceptor : SaveChangesInterceptor
