@@ -66,6 +66,8 @@ internal sealed partial class OutboxDeliveryService(
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        using (var db = factory.CreateDbContext())
+            DbContextOptionsBuilderExtensions.EnsureAdded(db);
         var workers = Dialect.DeliveryWorkers(_options.DeliveryConcurrency);
         var loops = Enumerable.Range(0, workers).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)).ToList();
         if (_options.RunDeliverySweep)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 
 namespace ReportSaga.EntityFrameworkCoreIntegration.Transactions;
@@ -14,5 +15,17 @@ public static class DbContextOptionsBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.AddInterceptors(SagaVersions.Interceptor, DeferredSaves.Interceptor);
+    }
+
+    /// <summary>
+    /// Fails with a message saying what to do when <paramref name="context"/>'s options lack the interceptors: without
+    /// them a consume's saves would go to the database as it runs, and saga versions would not advance.
+    /// </summary>
+    internal static void EnsureAdded(DbContext context)
+    {
+        var interceptors = context.GetService<IDbContextOptions>().FindExtension<CoreOptionsExtension>()?.Interceptors ?? [];
+        if (!interceptors.Contains(SagaVersions.Interceptor) || !interceptors.Contains(DeferredSaves.Interceptor))
+            throw new InvalidOperationException(
+                $"{context.GetType().Name}'s options lack the MassTransit stand-ins' interceptors: call AddEntityFrameworkCoreIntegration() on its DbContextOptionsBuilder.");
     }
 }

@@ -1,6 +1,8 @@
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReportSaga.EntityFrameworkCoreIntegration;
 using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
 
@@ -39,6 +41,22 @@ public sealed class When_the_stand_ins_meet_the_application
         Assert.Same(SqliteDialect.Instance, contexts.Dialect);
         // What the saga repository and the outbox save goes through the DbContext the application's scoped services use.
         Assert.Same(scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>(), contexts.ScopedDbContext(scope.ServiceProvider));
+    }
+
+    [Fact]
+    public void A_DbContext_without_the_stand_ins_interceptors_is_refused_with_what_to_call()
+    {
+        var settings = StorageSettings.ForSqliteFile(Path.Combine(Path.GetTempPath(), $"standins-{Guid.NewGuid():N}.db"));
+        var bare = new DbContextOptionsBuilder<SqliteReportSagaDbContext>().UseSqlite(settings.ConnectionString);
+        var configured = new DbContextOptionsBuilder<SqliteReportSagaDbContext>();
+        DbContextOptionsConfiguration.ConfigureSqlite(configured, settings);
+        using var without = new SqliteReportSagaDbContext(bare.Options);
+        using var with = new SqliteReportSagaDbContext(configured.Options);
+
+        var refused = Assert.Throws<InvalidOperationException>(() => DbContextOptionsBuilderExtensions.EnsureAdded(without));
+
+        Assert.Contains("AddEntityFrameworkCoreIntegration()", refused.Message);
+        DbContextOptionsBuilderExtensions.EnsureAdded(with);
     }
 
     private static ServiceProvider Storage(StorageSettings settings)
