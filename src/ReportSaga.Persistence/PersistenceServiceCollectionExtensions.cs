@@ -2,6 +2,8 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReportSaga.EntityFrameworkCoreIntegration;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Storage;
@@ -48,13 +50,18 @@ public static class PersistenceServiceCollectionExtensions
         services.TryAddSingleton(settings);
         services.TryAddSingleton(TimeProvider.System);
 
-        if (settings.Provider == StorageProvider.Postgres)
-            Register<PostgresReportSagaDbContext>(services, settings);
-        else
-            Register<SqliteReportSagaDbContext>(services, settings);
+        // The one place the database is chosen; everything after asks its dialect.
+        switch (settings.Provider)
+        {
+            case StorageProvider.Postgres:
+                Register<PostgresReportSagaDbContext>(services, settings, PostgresDialect.Instance, DbContextOptionsConfiguration.ConfigurePostgres);
+                break;
+            default:
+                Register<SqliteReportSagaDbContext>(services, settings, SqliteDialect.Instance, DbContextOptionsConfiguration.ConfigureSqlite);
+                break;
+        }
 
         services.AddMetrics();
-        services.TryAddSingleton<Telemetry.PersistenceTelemetry>();
         services.AddOptions<StorageStartupOptions>();
         services.AddHostedService<MigrationHostedService>();
         services.TryAddSingleton<Retention.FinishedReportRetentionService>();
@@ -80,12 +87,16 @@ public static class PersistenceServiceCollectionExtensions
         return settings;
     }
 
-    private static void Register<TContext>(IServiceCollection services, StorageSettings settings)
+    private static void Register<TContext>(IServiceCollection services, StorageSettings settings, IDatabaseDialect dialect,
+        Action<DbContextOptionsBuilder, StorageSettings> configure)
         where TContext : ReportSagaDbContext
     {
-        services.AddDbContextFactory<TContext>(options => DbContextOptionsConfiguration.Configure(options, settings));
+        services.AddDbContextFactory<TContext>(options => configure(options, settings));
         services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
         services.TryAddScoped<ReportSagaDbContext>(provider => provider.GetRequiredService<TContext>());
-        services.TryAddSingleton<IReportSagaDbContextFactory, ReportSagaDbContextFactory<TContext>>();
+        services.TryAddSingleton(provider => new ReportSagaDbContextFactory<TContext>(provider.GetRequiredService<IDbContextFactory<TContext>>(), dialect));
+        services.TryAddSingleton<IReportSagaDbContextFactory>(provider => provider.GetRequiredService<ReportSagaDbContextFactory<TContext>>());
+        // How the MassTransit stand-ins (saga repository, outbox, scheduler) reach this database.
+        services.TryAddSingleton<IMessagingDbContextFactory>(provider => provider.GetRequiredService<ReportSagaDbContextFactory<TContext>>());
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using ReportSaga.Persistence.Storage;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 
 namespace ReportSaga.Persistence;
 
@@ -7,12 +7,12 @@ namespace ReportSaga.Persistence;
 public sealed class PostgresReportSagaDbContext(DbContextOptions<PostgresReportSagaDbContext> options) : ReportSagaDbContext(options)
 {
     /// <inheritdoc />
-    public override StorageProvider Provider => StorageProvider.Postgres;
+    public override IDatabaseDialect Dialect => PostgresDialect.Instance;
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        ApplyUtcConversions(modelBuilder);
+        ApplyUtcConversions(modelBuilder, dateTimeOffsetsToUtc: true);
     }
 }

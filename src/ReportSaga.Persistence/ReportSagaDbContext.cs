@@ -1,11 +1,11 @@
-using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
+using ReportSaga.EntityFrameworkCoreIntegration.Mapping;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence.Mapping;
-using ReportSaga.Persistence.Outbox;
-using ReportSaga.Persistence.Scheduling;
-using ReportSaga.Persistence.Storage;
 using ReportSaga.Persistence.Submissions;
 
 namespace ReportSaga.Persistence;
@@ -28,8 +28,8 @@ public abstract class ReportSagaDbContext : DbContext
         Database.AutoSavepointsEnabled = false;
     }
 
-    /// <summary>Which provider this context talks to.</summary>
-    public abstract StorageProvider Provider { get; }
+    /// <summary>What differs on the database this context talks to.</summary>
+    public abstract IDatabaseDialect Dialect { get; }
 
     /// <summary>Report saga instances.</summary>
     public DbSet<ReportState> Reports => Set<ReportState>();
@@ -64,16 +64,19 @@ public abstract class ReportSagaDbContext : DbContext
         ReportStateMap.Map(modelBuilder);
         SubmissionSlotMap.Map(modelBuilder);
         SubmissionSlotMap.MapCharges(modelBuilder);
-        ScheduledMessageMap.Map(modelBuilder);
-        InboxStateMap.Map(modelBuilder);
-        OutboxMessageMap.Map(modelBuilder);
+        modelBuilder.AddScheduledMessageEntity();
+        modelBuilder.AddInboxStateEntity();
+        modelBuilder.AddOutboxMessageEntity();
         SubmissionRecordMap.Map(modelBuilder);
         ReportHistoryMap.Map(modelBuilder);
         NamingConventions.UseSnakeCaseColumns(modelBuilder);
     }
 
-    /// <summary>Hook for a derived context's provider-specific conventions.</summary>
-    protected void ApplyUtcConversions(ModelBuilder modelBuilder)
+    /// <summary>
+    /// Hook for a derived context's provider-specific conventions: every DateTime read back as UTC, and with
+    /// <paramref name="dateTimeOffsetsToUtc"/> every DateTimeOffset written as UTC (PostgreSQL's timestamptz takes no other offset).
+    /// </summary>
+    protected static void ApplyUtcConversions(ModelBuilder modelBuilder, bool dateTimeOffsetsToUtc)
     {
         var dateTime = new ValueConverter<DateTime, DateTime>(v => ToUtc(v), v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
         var nullableDateTime = new ValueConverter<DateTime?, DateTime?>(
@@ -89,9 +92,9 @@ public abstract class ReportSagaDbContext : DbContext
                     property.SetValueConverter(dateTime);
                 else if (property.ClrType == typeof(DateTime?))
                     property.SetValueConverter(nullableDateTime);
-                else if (property.ClrType == typeof(DateTimeOffset) && Provider == StorageProvider.Postgres)
+                else if (property.ClrType == typeof(DateTimeOffset) && dateTimeOffsetsToUtc)
                     property.SetValueConverter(dateTimeOffset);
-                else if (property.ClrType == typeof(DateTimeOffset?) && Provider == StorageProvider.Postgres)
+                else if (property.ClrType == typeof(DateTimeOffset?) && dateTimeOffsetsToUtc)
                     property.SetValueConverter(nullableDateTimeOffset);
             }
     }
@@ -102,52 +105,4 @@ public abstract class ReportSagaDbContext : DbContext
         DateTimeKind.Local => value.ToUniversalTime(),
         _ => DateTime.SpecifyKind(value, DateTimeKind.Utc),
     };
-
-    /// <summary>
-    /// Set by the SQLite outbox while a consumer runs: saves are collected and written by the outbox in one short
-    /// transaction at the end, so the consumer holds no SQLite write lock meanwhile.
-    /// </summary>
-    internal bool DeferSaves { get; set; }
-
-    /// <inheritdoc />
-    public override int SaveChanges(bool acceptAllChangesOnSuccess)
-    {
-        if (DeferSaves)
-            throw new InvalidOperationException("Synchronous saves are not supported inside the outbox.");
-        AdvanceSagaVersions();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
-    }
-
-    /// <inheritdoc />
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
-    {
-        AdvanceSagaVersions();
-        if (DeferSaves)
-            return Task.FromResult(0);
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
-    }
-
-    /// <summary>
-    /// Optimistic concurrency: every saga update writes Version + 1 where Version is still the value it loaded; a
-    /// concurrent writer makes that match no row and EF raises <see cref="DbUpdateConcurrencyException"/>.
-    /// </summary>
-    private void AdvanceSagaVersions()
-    {
-        ChangeTracker.DetectChanges();
-        foreach (var entry in ChangeTracker.Entries<ISagaVersion>())
-        {
-            switch (entry.State)
-            {
-                case EntityState.Added when entry.Entity.Version <= 0:
-                    entry.Entity.Version = 1;
-                    break;
-                case EntityState.Modified:
-                    var version = entry.Property(x => x.Version);
-                    // Only once per save: a retried SaveChanges must not skip a number against the original.
-                    if (version.CurrentValue == version.OriginalValue)
-                        version.CurrentValue = version.OriginalValue + 1;
-                    break;
-            }
-        }
-    }
 }

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using ReportSaga.Persistence.Storage;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 
 namespace ReportSaga.Persistence;
 
@@ -7,12 +7,12 @@ namespace ReportSaga.Persistence;
 public sealed class SqliteReportSagaDbContext(DbContextOptions<SqliteReportSagaDbContext> options) : ReportSagaDbContext(options)
 {
     /// <inheritdoc />
-    public override StorageProvider Provider => StorageProvider.Sqlite;
+    public override IDatabaseDialect Dialect => SqliteDialect.Instance;
 
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         base.OnModelCreating(modelBuilder);
-        ApplyUtcConversions(modelBuilder);
+        ApplyUtcConversions(modelBuilder, dateTimeOffsetsToUtc: false);
     }
 }

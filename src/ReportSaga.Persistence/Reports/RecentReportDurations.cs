@@ -46,7 +46,7 @@ internal sealed class RecentReportDurations(ReportSagaDbContext db, RecentReport
             ? completed.Where(x => x.EstimatedCredits >= from && x.EstimatedCredits < below)
             : completed.Where(x => x.EstimatedCredits == null || x.EstimatedCredits <= 0);
 
-        if (db.Provider == StorageProvider.Sqlite)
+        if (!db.Dialect.OrdersDateTimeOffsetsInSql)
         {
             // SQLite keeps DateTimeOffset as text, which EF Core cannot order in SQL; the embedded store is one small
             // instance, so the band's completed rows are ordered here.

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Reports;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Persistence.Retention;
@@ -69,19 +70,19 @@ internal sealed class FinishedReportRetentionService(
     {
         await using var db = factory.CreateDbContext();
         var cutoff = time.GetUtcNow() - reports.Value.Retention;
-        return await TransactionRunner.RunAsync(db, async () =>
+        return await TransactionRunner.RunAsync(db, db.Dialect, async () =>
         {
             var finished = db.Reports.AsNoTracking().Where(x => x.CurrentState != null && FinishedStates.Contains(x.CurrentState));
-            var ids = db.Provider == StorageProvider.Sqlite
+            var ids = !db.Dialect.OrdersDateTimeOffsetsInSql
                 // SQLite keeps DateTimeOffset as text, which EF Core cannot compare in SQL; the embedded store is one
                 // small instance, so the finished rows' ids and times are filtered here.
                 ? (await finished.Select(x => new { x.CorrelationId, x.UpdatedAt }).ToListAsync(cancellationToken))
                     .Where(x => x.UpdatedAt < cutoff).OrderBy(x => x.UpdatedAt).Select(x => x.CorrelationId).Take(BatchSize).ToList()
                 // SKIP LOCKED: instances purging at the same time take different rows, so they never wait on (or
                 // deadlock with) each other.
-                : (await db.Reports.FromSqlRaw(
+                : (await db.Reports.FromSqlRaw(db.Dialect.ForUpdateSkipLocked(
                         "SELECT * FROM report_state WHERE current_state IN ({0}, {1}) AND updated_at < {2} " +
-                        "ORDER BY updated_at LIMIT {3} FOR UPDATE SKIP LOCKED",
+                        "ORDER BY updated_at LIMIT {3}"),
                         FinishedStates[0], FinishedStates[1], cutoff, BatchSize)
                     .AsNoTracking().ToListAsync(cancellationToken)).Select(x => x.CorrelationId).ToList();
             if (ids.Count == 0)

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 
 namespace ReportSaga.Persistence.Storage;
 
@@ -22,23 +23,23 @@ internal static class DbContextOptionsConfiguration
         return builder.ConnectionString;
     }
 
-    public static void Configure(DbContextOptionsBuilder options, StorageSettings settings)
+    /// <summary>PostgreSQL, with the stand-ins' save interceptors.</summary>
+    public static void ConfigurePostgres(DbContextOptionsBuilder options, StorageSettings settings)
     {
-        switch (settings.Provider)
-        {
-            case StorageProvider.Postgres:
-                // No EnableRetryOnFailure: a retrying execution strategy refuses user-started transactions, and the
-                // outbox, saga repository and dispatchers all run their own. A transient failure fails the message
-                // attempt instead, and the endpoint's message retry (see StorageRetry) runs the whole attempt again.
-                options.UseNpgsql(WithoutResetOnClose(settings.ConnectionString),
-                    npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable));
-                break;
+        // No EnableRetryOnFailure: a retrying execution strategy refuses user-started transactions, and the
+        // outbox, saga repository and dispatchers all run their own. A transient failure fails the message
+        // attempt instead, and the endpoint's message retry (see StorageRetry) runs the whole attempt again.
+        options.UseNpgsql(WithoutResetOnClose(settings.ConnectionString),
+            npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable));
+        options.AddEntityFrameworkCoreIntegration();
+    }
 
-            default:
-                options.UseSqlite(settings.ConnectionString,
-                        sqlite => sqlite.MigrationsHistoryTable(MigrationsHistoryTable))
-                    .AddInterceptors(new SqlitePragmaInterceptor());
-                break;
-        }
+    /// <summary>SQLite (WAL, busy timeout), with the stand-ins' save interceptors.</summary>
+    public static void ConfigureSqlite(DbContextOptionsBuilder options, StorageSettings settings)
+    {
+        options.UseSqlite(settings.ConnectionString,
+                sqlite => sqlite.MigrationsHistoryTable(MigrationsHistoryTable))
+            .AddInterceptors(new SqlitePragmaInterceptor());
+        options.AddEntityFrameworkCoreIntegration();
     }
 }

@@ -12,7 +12,7 @@ internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<Po
     public PostgresReportSagaDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<PostgresReportSagaDbContext>();
-        DbContextOptionsConfiguration.Configure(options, StorageSettings.ForPostgres("Host=localhost;Database=reportsaga"));
+        DbContextOptionsConfiguration.ConfigurePostgres(options, StorageSettings.ForPostgres("Host=localhost;Database=reportsaga"));
         return new PostgresReportSagaDbContext(options.Options);
     }
 }
@@ -23,7 +23,7 @@ internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<Sqli
     public SqliteReportSagaDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<SqliteReportSagaDbContext>();
-        DbContextOptionsConfiguration.Configure(options, StorageSettings.ForSqliteFile("reportsaga.design.db"));
+        DbContextOptionsConfiguration.ConfigureSqlite(options, StorageSettings.ForSqliteFile("reportsaga.design.db"));
         return new SqliteReportSagaDbContext(options.Options);
     }
 }

@@ -1,4 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using ReportSaga.EntityFrameworkCoreIntegration;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 
 namespace ReportSaga.Persistence.Storage;
 
@@ -8,8 +11,19 @@ internal interface IReportSagaDbContextFactory
     ReportSagaDbContext CreateDbContext();
 }
 
-internal sealed class ReportSagaDbContextFactory<TContext>(IDbContextFactory<TContext> inner) : IReportSagaDbContextFactory
+/// <summary>
+/// Both factories on the configured provider's context: the application's own, and the one through which the
+/// MassTransit stand-ins (saga repository, outbox, scheduler) reach the same database.
+/// </summary>
+internal sealed class ReportSagaDbContextFactory<TContext>(IDbContextFactory<TContext> inner, IDatabaseDialect dialect)
+    : IReportSagaDbContextFactory, IMessagingDbContextFactory
     where TContext : ReportSagaDbContext
 {
+    public IDatabaseDialect Dialect => dialect;
+
     public ReportSagaDbContext CreateDbContext() => inner.CreateDbContext();
+
+    DbContext IMessagingDbContextFactory.CreateDbContext() => inner.CreateDbContext();
+
+    public DbContext ScopedDbContext(IServiceProvider scope) => scope.GetRequiredService<ReportSagaDbContext>();
 }

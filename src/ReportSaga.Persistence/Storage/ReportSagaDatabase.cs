@@ -8,44 +8,23 @@ namespace ReportSaga.Persistence.Storage;
 /// <summary>Schema operations: apply the migrations, and check that the database's migrations match the code's.</summary>
 public static class ReportSagaDatabase
 {
-    /// <summary>Any fixed number: the key of the PostgreSQL advisory lock that serialises migrations across instances.</summary>
+    /// <summary>Any fixed number: the key of the lock that serialises migrations across instances.</summary>
     private const long MigrationLockKey = 0x5265_706F_7274_5347; // "ReportSG"
 
     /// <summary>
     /// Applies every pending migration of the configured provider (creating the SQLite file or the tables as
-    /// needed). Safe to run from several instances at once: on PostgreSQL the whole run holds a session-level
-    /// advisory lock (EF Core's own lock covers each migration's transaction, not the run, so two instances
-    /// starting together could otherwise both apply the same later migration).
+    /// needed). Safe to run from several instances at once: the whole run holds the dialect's session lock (on
+    /// PostgreSQL an advisory lock: EF Core's own lock covers each migration's transaction, not the run, so two
+    /// instances starting together could otherwise both apply the same later migration).
     /// </summary>
     public static async Task MigrateAsync(IServiceProvider services, CancellationToken cancellationToken = default)
     {
         await using var context = services.GetRequiredService<IReportSagaDbContextFactory>().CreateDbContext();
-        if (context.Provider != StorageProvider.Postgres)
+        await context.Dialect.RunWithSessionLockAsync(context, MigrationLockKey, async () =>
         {
             await CreateHistoryTableAsync(context, cancellationToken);
             await context.Database.MigrateAsync(cancellationToken);
-            return;
-        }
-
-        // The lock belongs to the session: keep one connection open for the lock, the migrations and the unlock.
-        await context.Database.OpenConnectionAsync(cancellationToken);
-        try
-        {
-            await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_lock({MigrationLockKey})", cancellationToken);
-            try
-            {
-                await CreateHistoryTableAsync(context, cancellationToken);
-                await context.Database.MigrateAsync(cancellationToken);
-            }
-            finally
-            {
-                await context.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_unlock({MigrationLockKey})", CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await context.Database.CloseConnectionAsync();
-        }
+        }, cancellationToken);
     }
 
     /// <summary>
@@ -62,9 +41,7 @@ public static class ReportSagaDatabase
     /// <summary>Asks the catalog, not EF Core (whose own check reads the table and logs the failure as an error).</summary>
     private static async Task<bool> HistoryTableExistsAsync(ReportSagaDbContext context, CancellationToken cancellationToken)
     {
-        var sql = context.Provider == StorageProvider.Postgres
-            ? $"SELECT to_regclass('{DbContextOptionsConfiguration.MigrationsHistoryTable}') IS NOT NULL AS \"Value\""
-            : $"SELECT count(*) > 0 AS \"Value\" FROM sqlite_master WHERE type = 'table' AND name = '{DbContextOptionsConfiguration.MigrationsHistoryTable}'";
+        var sql = context.Dialect.TableExistsSql(DbContextOptionsConfiguration.MigrationsHistoryTable);
         return await context.Database.SqlQueryRaw<bool>(sql).SingleAsync(cancellationToken);
     }
 

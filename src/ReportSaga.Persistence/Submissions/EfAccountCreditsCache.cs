@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.Orchestration.Submissions;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Persistence.Submissions;

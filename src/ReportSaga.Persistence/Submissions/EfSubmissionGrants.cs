@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Storage;
 
@@ -8,14 +9,14 @@ namespace ReportSaga.Persistence.Submissions;
 /// The gate's grants on the database, each pass one short transaction: count the slots taken per requester (granted
 /// entries, at most <c>MaxInFlight</c> rows), take each waiting requester's first entries per priority, decide with
 /// <see cref="FairShareAllocator"/> (fair share, budgets, the account guard), mark them and charge the grants to their
-/// requesters' day. Passes are serialised across instances (PostgreSQL: a transaction-scoped advisory lock; SQLite,
-/// one instance: an in-process lock), so the cap and the budgets are exact; reports only ever add waiting entries or
+/// requesters' day. Passes are serialised across instances (<see cref="IDatabaseDialect.RunExclusiveAsync{T}"/>:
+/// PostgreSQL, a transaction-scoped advisory lock; SQLite, one instance, an in-process lock), so the cap and the budgets are exact; reports only ever add waiting entries or
 /// delete their own, which can only free slots. No report message touches a shared row, and a pass reads a few entries
 /// per waiting requester, never the whole line.
 /// </summary>
 internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, TimeProvider time) : ISubmissionGrants
 {
-    /// <summary>The advisory lock key of the gate ("RSGATE" in ASCII).</summary>
+    /// <summary>The lock key of the gate ("RSGATE" in ASCII).</summary>
     private const long GateLockKey = 0x525347415445;
 
     /// <summary>
@@ -23,7 +24,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
     /// requester, however many reports each has waiting), then each one's first {0} entries in line. Rows a report is
     /// deleting right now are skipped, not waited for.
     /// </summary>
-    private const string HeadsOfLineSql = """
+    private static string HeadsOfLineSql(IDatabaseDialect dialect) => $$"""
         WITH RECURSIVE requesters AS (
             SELECT p.priority, (SELECT s.requested_by FROM submission_slot s
                                 WHERE s.granted_at IS NULL AND s.priority = p.priority
@@ -39,8 +40,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
         CROSS JOIN LATERAL (
             SELECT * FROM submission_slot s
             WHERE s.granted_at IS NULL AND s.priority = r.priority AND s.requested_by = r.requested_by
-            ORDER BY s.queued_at, s.request_id LIMIT {0}
-            FOR UPDATE SKIP LOCKED
+            {{dialect.ForUpdateSkipLocked("ORDER BY s.queued_at, s.request_id LIMIT {0}")}}
         ) c
         WHERE r.requested_by IS NOT NULL
         """;
@@ -48,17 +48,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
     public async Task<GrantPass> GrantAsync(GrantRules rules, CancellationToken cancellationToken = default)
     {
         await using var db = factory.CreateDbContext();
-        if (db.Provider == StorageProvider.Sqlite)
-        {
-            using var gate = await InProcessLocks.AcquireAsync("submission-gate", cancellationToken);
-            return await TransactionRunner.RunAsync(db, () => GrantInTransactionAsync(db, rules, cancellationToken), cancellationToken);
-        }
-
-        return await TransactionRunner.RunAsync(db, async () =>
-        {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({GateLockKey})", cancellationToken);
-            return await GrantInTransactionAsync(db, rules, cancellationToken);
-        }, cancellationToken);
+        return await db.Dialect.RunExclusiveAsync(db, GateLockKey, () => GrantInTransactionAsync(db, rules, cancellationToken), cancellationToken);
     }
 
     private async Task<GrantPass> GrantInTransactionAsync(ReportSagaDbContext db, GrantRules rules, CancellationToken cancellationToken)
@@ -73,8 +63,8 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
         if (free <= 0)
             return GrantPass.Empty;
 
-        var candidates = db.Provider == StorageProvider.Postgres
-            ? await db.SubmissionSlots.FromSqlRaw(HeadsOfLineSql, free).AsTracking().ToListAsync(cancellationToken)
+        var candidates = db.Dialect.LocksRows
+            ? await db.SubmissionSlots.FromSqlRaw(HeadsOfLineSql(db.Dialect), free).AsTracking().ToListAsync(cancellationToken)
             : await SqliteHeadsOfLineAsync(db, free, cancellationToken);
         if (candidates.Count == 0)
             return GrantPass.Empty;

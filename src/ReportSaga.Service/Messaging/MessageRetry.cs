@@ -1,6 +1,6 @@
 using MassTransit;
 using ReportSaga.Orchestration.Consumers;
-using ReportSaga.Persistence.Storage;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 
 namespace ReportSaga.Service.Messaging;
 

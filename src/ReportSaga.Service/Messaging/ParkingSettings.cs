@@ -1,6 +1,6 @@
 using System.Globalization;
-using ReportSaga.Persistence.Outbox;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 using ReportSaga.Service.Hosting;
 
 namespace ReportSaga.Service.Messaging;

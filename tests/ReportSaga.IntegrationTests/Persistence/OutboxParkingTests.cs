@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging.Testing;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
 using ReportSaga.Persistence;
-using ReportSaga.Persistence.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 
 namespace ReportSaga.IntegrationTests.Persistence;
 

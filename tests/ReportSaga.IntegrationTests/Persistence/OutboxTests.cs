@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
 using ReportSaga.Persistence;
-using ReportSaga.Persistence.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.IntegrationTests.Persistence;

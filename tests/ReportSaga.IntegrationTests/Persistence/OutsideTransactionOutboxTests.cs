@@ -5,7 +5,7 @@ using Npgsql;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
 using ReportSaga.Persistence;
-using ReportSaga.Persistence.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 
 namespace ReportSaga.IntegrationTests.Persistence;
 

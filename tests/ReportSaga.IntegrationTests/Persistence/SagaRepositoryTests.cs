@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
 using ReportSaga.Orchestration.Reports;

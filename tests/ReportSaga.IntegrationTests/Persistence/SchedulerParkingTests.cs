@@ -7,7 +7,7 @@ using ReportSaga.IntegrationTests.EndToEnd.Support;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
 using ReportSaga.Persistence;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 
 namespace ReportSaga.IntegrationTests.Persistence;
 

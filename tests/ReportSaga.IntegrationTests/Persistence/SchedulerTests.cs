@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.IntegrationTests.Persistence;

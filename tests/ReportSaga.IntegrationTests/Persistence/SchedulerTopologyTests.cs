@@ -9,7 +9,7 @@ using RabbitMQ.Client;
 using ReportSaga.IntegrationTests.Infrastructure;
 using ReportSaga.IntegrationTests.Persistence.Support;
 using ReportSaga.Persistence;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 
 namespace ReportSaga.IntegrationTests.Persistence;
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
-using ReportSaga.Persistence.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;

@@ -1,8 +1,8 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ReportSaga.Persistence.Outbox;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;

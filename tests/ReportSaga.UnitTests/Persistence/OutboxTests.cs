@@ -3,7 +3,7 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ReportSaga.Persistence.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;

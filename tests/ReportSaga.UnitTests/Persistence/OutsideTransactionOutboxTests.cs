@@ -2,7 +2,7 @@ using MassTransit;
 using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using ReportSaga.Persistence.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;

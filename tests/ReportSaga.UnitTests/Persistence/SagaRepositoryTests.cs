@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence;

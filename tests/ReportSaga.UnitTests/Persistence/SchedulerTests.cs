@@ -4,7 +4,7 @@ using MassTransit.Scheduling;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;

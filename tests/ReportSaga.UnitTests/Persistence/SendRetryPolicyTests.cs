@@ -1,7 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
-using ReportSaga.Persistence.Outbox;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Delivery;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.UnitTests.Persistence;

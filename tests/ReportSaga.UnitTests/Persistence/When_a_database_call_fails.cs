@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.UnitTests.Persistence;

@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using ReportSaga.Persistence.Outbox;
-using ReportSaga.Persistence.Scheduling;
+using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
+using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 
 namespace ReportSaga.UnitTests.Service;
 

@@ -40,7 +40,7 @@ public sealed class The_shipped_log_levels
     [Theory]
     [InlineData("ReportSaga.Orchestration.Reports.ReportStateMachine")]
     [InlineData("ReportSaga.BatchApi.BatchApiClient")]
-    [InlineData("ReportSaga.Persistence.Outbox.OutboxDeliveryService")]
+    [InlineData("ReportSaga.EntityFrameworkCoreIntegration.Outbox.OutboxDeliveryService")]
     [InlineData("Program")]
     [InlineData("Microsoft.Hosting.Lifetime")]
     public void The_services_own_categories_and_the_start_up_lines_write_information(string category)

@@ -3,9 +3,10 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence;
-using ReportSaga.Persistence.Sagas;
+using ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Testing.Persistence;

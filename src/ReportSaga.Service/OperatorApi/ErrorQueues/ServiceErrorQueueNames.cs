@@ -7,7 +7,7 @@ public static class ServiceErrorQueueNames
 {
     public const string Suffix = "_error";
 
-    /// <summary>The durable scheduler's queue (ReportSaga.Persistence.Scheduling).</summary>
+    /// <summary>The durable scheduler's queue (ReportSaga.EntityFrameworkCoreIntegration.Scheduling).</summary>
     public const string Scheduler = "report-scheduler";
 
     public static IReadOnlyList<string> SourceQueues { get; } =

@@ -1,0 +1,79 @@
+using MassTransit;
+using MassTransit.Configuration;
+using MassTransit.Middleware;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.EntityFrameworkCore;
+using ReportSaga.EntityFrameworkCoreIntegration.Delivery;
+using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
+using ReportSaga.EntityFrameworkCoreIntegration.Telemetry;
+
+namespace ReportSaga.EntityFrameworkCoreIntegration.Outbox;
+
+/// <summary>
+/// The transactional outbox and inbox (what MassTransit.EntityFrameworkCore would give) on the application's DbContext:
+/// <code>
+/// services.AddReportSagaPersistence(configuration);
+/// services.AddMassTransit(x =&gt;
+/// {
+///     x.AddReportSagaOutbox();          // + on every ConfigureEndpoints endpoint: storage-conflict retry, then the outbox
+///     ...
+/// });
+/// </code>
+/// With <see cref="ReportSagaOutboxOptions.ApplyToAllEndpoints"/> off, call per endpoint, in this order:
+/// <c>e.UseStorageConflictRetry(); e.UseReportSagaOutbox(context);</c> (retry outside the outbox, so a failed
+/// attempt's messages are discarded with its transaction). Inject nothing that sends on your own
+/// (<c>IPublishEndpoint</c>, <c>ISendEndpointProvider</c>, <c>IBus</c>) into consumers: use the <c>ConsumeContext</c>,
+/// or the message bypasses the outbox (MassTransit issues #3577, #4077).
+/// </summary>
+public static class ReportSagaOutboxRegistrationExtensions
+{
+    /// <summary>Registers the outbox, its delivery dispatcher and the inbox cleanup.</summary>
+    public static IBusRegistrationConfigurator AddReportSagaOutbox(this IBusRegistrationConfigurator configurator,
+        Action<ReportSagaOutboxOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+
+        var captured = new ReportSagaOutboxOptions();
+        configure?.Invoke(captured);
+        captured.DeliveryRetryPolicy.Validated(nameof(ReportSagaOutboxOptions) + ".Delivery");
+        configurator.AddOptions<ReportSagaOutboxOptions>().Configure(o => configure?.Invoke(o));
+
+        configurator.TryAddSingleton(TimeProvider.System);
+        configurator.AddMetrics();
+        configurator.TryAddSingleton<PersistenceTelemetry>();
+        configurator.TryAddScoped<IOutboxContextFactory<DbContext>, EfOutboxContextFactory>();
+        configurator.TryAddSingleton<OutsideTransactionConsumers>();
+        configurator.TryAddSingleton<OutboxDeliveryService>();
+        configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<OutboxDeliveryService>());
+        configurator.TryAddSingleton<InboxCleanupService>();
+        configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<InboxCleanupService>());
+
+        if (captured.ApplyToAllEndpoints)
+            configurator.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            {
+                endpoint.UseStorageConflictRetry();
+                endpoint.UseReportSagaOutbox(context);
+            });
+        return configurator;
+    }
+
+    /// <summary>Puts every consumer and saga of this endpoint behind the outbox and inbox. Configure message retry before this.</summary>
+    public static void UseReportSagaOutbox(this IReceiveEndpointConfigurator configurator, IRegistrationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(configurator);
+        ArgumentNullException.ThrowIfNull(context);
+
+        // Connected before core's observer, so a consumer is recorded before its first message can arrive.
+        if (context.GetRequiredService<IOptions<ReportSagaOutboxOptions>>().Value.ConsumesOutsideTransaction is { } outside)
+            configurator.ConnectConsumerConfigurationObserver(
+                new OutsideTransactionConsumerObserver(outside, context.GetRequiredService<OutsideTransactionConsumers>()));
+
+        var observer = new OutboxConsumePipeSpecificationObserver<DbContext>(configurator, context);
+        configurator.ConnectConsumerConfigurationObserver(observer);
+        configurator.ConnectSagaConfigurationObserver(observer);
+    }
+}
