@@ -11,7 +11,7 @@ using ReportSaga.Persistence.Storage;
 namespace ReportSaga.Testing.Persistence;
 
 /// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository.</summary>
-internal sealed class PersistenceTestHost : IAsyncDisposable
+public sealed class PersistenceTestHost : IAsyncDisposable
 {
     private PersistenceTestHost(ServiceProvider provider)
     {

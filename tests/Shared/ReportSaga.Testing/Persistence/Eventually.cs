@@ -1,7 +1,7 @@
 namespace ReportSaga.Testing.Persistence;
 
 /// <summary>Waits for an asynchronous outcome without asserting how long it takes (the limit only stops a hung test).</summary>
-internal static class Eventually
+public static class Eventually
 {
     public static async Task<T> Until<T>(Func<Task<T>> probe, Func<T, bool> done, TimeSpan? limit = null)
     {
