@@ -10,7 +10,10 @@ using ReportSaga.Persistence.Storage;
 
 namespace ReportSaga.Testing.Persistence;
 
-/// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository.</summary>
+/// <summary>
+/// A MassTransit test harness over a real database with the EF saga repository, on the in-memory transport unless a
+/// <see cref="TestTransport"/> is given (the integration tests give the real RabbitMQ).
+/// </summary>
 public sealed class PersistenceTestHost : IAsyncDisposable
 {
     private PersistenceTestHost(ServiceProvider provider)
@@ -26,8 +29,9 @@ public sealed class PersistenceTestHost : IAsyncDisposable
     public static async Task<PersistenceTestHost> StartAsync(StorageSettings settings,
         Action<IBusRegistrationConfigurator>? configureBus = null,
         Action<IServiceCollection>? configureServices = null,
-        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null,
-        bool storageRetry = true)
+        Action<IBusRegistrationContext, IBusFactoryConfigurator>? configureTransport = null,
+        bool storageRetry = true,
+        TestTransport? transport = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => { if (Environment.GetEnvironmentVariable("REPORTSAGA_TEST_LOG") == "1") b.AddSimpleConsole(); b.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); });
@@ -41,11 +45,10 @@ public sealed class PersistenceTestHost : IAsyncDisposable
             if (storageRetry)
                 x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
             configureBus?.Invoke(x);
-            x.UsingInMemory((context, cfg) =>
+            (transport ?? TestTransport.InMemory).Use(x, (context, cfg) =>
             {
                 cfg.ConcurrentMessageLimit = 16;
                 configureTransport?.Invoke(context, cfg);
-                cfg.ConfigureEndpoints(context);
             });
         });
 
