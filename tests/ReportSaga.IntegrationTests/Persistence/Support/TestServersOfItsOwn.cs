@@ -20,6 +20,9 @@ internal sealed class TestServersOfItsOwn(InfrastructureFixture infrastructure) 
         return StorageSettings.ForPostgres(_own.PostgresConnectionString);
     }
 
+    /// <summary>The database's connection string, for a probe of the test's own.</summary>
+    public string PostgresConnectionString => Own.PostgresConnectionString;
+
     public TestTransport RabbitMq => new RabbitMqTestTransport(Own.RabbitMqUri);
 
     public async ValueTask DisposeAsync()
