@@ -6,23 +6,31 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using ReportSaga.Persistence.Outbox;
-using ReportSaga.UnitTests.Persistence.Support;
+using ReportSaga.Persistence.Storage;
 
-namespace ReportSaga.UnitTests.Persistence;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>
-/// The outbox sweep on SQLite with one consumed message whose event goes to a destination the transport refuses (the
-/// in-memory transport takes no <c>rabbitmq://</c> address), driven by a fake clock.
+/// The outbox sweep with one consumed message whose event goes to a destination the transport refuses (the in-memory
+/// transport takes no <c>rabbitmq://</c> address, on every database: the refusal is the means, the rows under test are
+/// the database's), driven by a fake clock: the messages behind it go out, it waits longer after each failure, and at
+/// the limit it is parked, logged, counted, kept and never sent again. Written once; each database's subclass gives the
+/// storage (RabbitMQ's own refusal is tested in the integration tests).
 /// </summary>
-public sealed class When_an_outbox_message_cannot_be_delivered : IAsyncLifetime
+public abstract class OutboxParkingTests : IAsyncLifetime
 {
     private const int ParkAfterAttempts = 3;
-    private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    // A whole second: PostgreSQL keeps microseconds, so a clock reading in finer ticks would not read back the same.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     private PersistenceTestHost _host = null!;
 
+    /// <summary>The database for this test.</summary>
+    protected abstract Task<StorageSettings> CreateStorageAsync();
+
+    protected virtual Task DropStorageAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync() =>
-        _host = await PersistenceTestHost.StartAsync(_storage.Settings,
+        _host = await PersistenceTestHost.StartAsync(await CreateStorageAsync(),
             configureBus: x =>
             {
                 x.AddReportSagaOutbox(o =>
@@ -50,7 +58,7 @@ public sealed class When_an_outbox_message_cannot_be_delivered : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        _storage.Dispose();
+        await DropStorageAsync();
     }
 
     private OutboxDeliveryService Deliveries => _host.Provider.GetRequiredService<OutboxDeliveryService>();

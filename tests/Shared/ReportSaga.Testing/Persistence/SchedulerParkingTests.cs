@@ -6,26 +6,34 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using ReportSaga.Persistence.Scheduling;
-using ReportSaga.UnitTests.Persistence.Support;
+using ReportSaga.Persistence.Storage;
 
-namespace ReportSaga.UnitTests.Persistence;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>
-/// The durable scheduler on SQLite with a row whose destination the transport refuses (the in-memory transport takes
-/// no <c>rabbitmq://</c> address), driven by a fake clock.
+/// The durable scheduler with a row whose destination the transport refuses (the in-memory transport takes no
+/// <c>rabbitmq://</c> address, on every database: the refusal is the means, the rows under test are the database's),
+/// driven by a fake clock: the rows behind it go out, it waits longer after each failure, at the limit it is parked,
+/// logged, counted and never sent again, and a new schedule under its token starts afresh. Written once; each
+/// database's subclass gives the storage (RabbitMQ's own refusal is tested in the integration tests).
 /// </summary>
-public sealed class When_a_scheduled_message_cannot_be_sent : IAsyncLifetime
+public abstract class SchedulerParkingTests : IAsyncLifetime
 {
     private static readonly Uri PingQueue = new("queue:scheduled-ping");
     private static readonly Uri RefusedDestination = new("rabbitmq://elsewhere/refused-queue");
     private const int ParkAfterAttempts = 3;
 
-    private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
-    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    // A whole second: PostgreSQL keeps microseconds, so a clock reading in finer ticks would not read back the same.
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.FromUnixTimeSeconds(DateTimeOffset.UtcNow.ToUnixTimeSeconds()));
     private PersistenceTestHost _host = null!;
 
+    /// <summary>The database for this test.</summary>
+    protected abstract Task<StorageSettings> CreateStorageAsync();
+
+    protected virtual Task DropStorageAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync() =>
-        _host = await PersistenceTestHost.StartAsync(_storage.Settings,
+        _host = await PersistenceTestHost.StartAsync(await CreateStorageAsync(),
             configureBus: x =>
             {
                 x.AddDurableMessageScheduler(o =>
@@ -49,7 +57,7 @@ public sealed class When_a_scheduled_message_cannot_be_sent : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        _storage.Dispose();
+        await DropStorageAsync();
     }
 
     private ScheduledMessageDispatcher Dispatcher => _host.Provider.GetRequiredService<ScheduledMessageDispatcher>();

@@ -14,6 +14,8 @@ namespace ReportSaga.IntegrationTests.Persistence;
 /// The outbox sweep on RabbitMQ and PostgreSQL, in real time, with one consumed message whose event goes to a
 /// destination RabbitMQ refuses (see <see cref="ConflictingExchange"/>). Every consume "crashes" right after its commit,
 /// so the sweep alone delivers.
+/// RabbitMQ only (a broker refusal and an operator's fix); the database side of parking is written once in
+/// <see cref="ReportSaga.Testing.Persistence.OutboxParkingTests"/>.
 /// </summary>
 public sealed class When_rabbitmq_refuses_an_outbox_destination(InfrastructureFixture infrastructure)
     : IClassFixture<InfrastructureFixture>, IAsyncLifetime
