@@ -1,23 +1,34 @@
 using MassTransit;
+using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Scheduling;
-using ReportSaga.UnitTests.Persistence.Support;
+using ReportSaga.Persistence.Storage;
 
-namespace ReportSaga.UnitTests.Persistence;
+namespace ReportSaga.Testing.Persistence;
 
 /// <summary>
 /// Scheduling from a consumer behind the outbox: the schedule is written into the scheduler's table in the consume's own
-/// transaction, committed or discarded with it, without a trip through the broker to the scheduler's queue.
+/// transaction, committed or discarded with it, without a trip through the broker to the scheduler's queue. Written
+/// once; each database's subclass gives the storage and the transport.
 /// </summary>
-public sealed class When_a_consumer_schedules_through_the_outbox_in_sqlite : IAsyncLifetime
+public abstract class OutboxSchedulingTests : IAsyncLifetime
 {
-    private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
     private PersistenceTestHost _host = null!;
 
-    public async Task InitializeAsync() =>
-        _host = await PersistenceTestHost.StartAsync(_storage.Settings,
+    /// <summary>The database for this test.</summary>
+    protected abstract Task<StorageSettings> CreateStorageAsync();
+
+    protected virtual Task DropStorageAsync() => Task.CompletedTask;
+
+    /// <summary>The broker the bus runs on (read after <see cref="CreateStorageAsync"/>).</summary>
+    protected virtual TestTransport Transport => TestTransport.InMemory;
+
+    public async Task InitializeAsync()
+    {
+        var settings = await CreateStorageAsync();
+        _host = await PersistenceTestHost.StartAsync(settings,
             configureBus: x =>
             {
                 x.AddReportSagaOutbox(o => o.RunInboxCleanup = false);
@@ -25,12 +36,14 @@ public sealed class When_a_consumer_schedules_through_the_outbox_in_sqlite : IAs
                 x.AddConsumer<ScheduleTestPingConsumer>().Endpoint(e => e.Name = "schedule-test-ping");
             },
             configureTransport: (context, cfg) => cfg.UseDurableMessageScheduler(context),
-            storageRetry: false);
+            storageRetry: false,
+            transport: Transport);
+    }
 
     public async Task DisposeAsync()
     {
         await _host.DisposeAsync();
-        _storage.Dispose();
+        await DropStorageAsync();
     }
 
     private async Task SendAsync(ScheduleTestPing command)
