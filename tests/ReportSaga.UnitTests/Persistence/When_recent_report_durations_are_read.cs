@@ -1,84 +1,21 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
-using ReportSaga.Orchestration;
-using ReportSaga.Orchestration.Policies;
-using ReportSaga.Orchestration.Reports;
-using ReportSaga.Persistence;
-using ReportSaga.Persistence.Reports;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Testing.Persistence;
 using ReportSaga.UnitTests.Persistence.Support;
 
 namespace ReportSaga.UnitTests.Persistence;
 
-/// <summary>What the polling policy learns from: completed reports' own rows, on a real SQLite database.</summary>
-public sealed class When_recent_report_durations_are_read : IAsyncLifetime
+/// <summary>What the polling policy learns from, on a real SQLite database: one service instance.</summary>
+public sealed class When_recent_report_durations_are_read : RecentReportDurationsTests
 {
     private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 1, 12, 0, 0, TimeSpan.Zero));
-    private ServiceProvider _provider = null!;
 
-    public async Task InitializeAsync()
-    {
-        var services = new ServiceCollection();
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(_time);
-        services.AddReportSagaOptions(new ConfigurationBuilder().Build());
-        services.AddReportSagaPersistence(_storage.Settings);
-        _provider = services.BuildServiceProvider();
-        await ReportSagaDatabase.MigrateAsync(_provider);
-    }
+    protected override int Instances => 1;
 
-    public async Task DisposeAsync()
+    protected override Task<StorageSettings> CreateStorageAsync() => Task.FromResult(_storage.Settings);
+
+    protected override Task DropStorageAsync()
     {
-        await _provider.DisposeAsync();
         _storage.Dispose();
-    }
-
-    private IRecentReportDurations Store => _provider.GetRequiredService<IRecentReportDurations>();
-
-    /// <summary>Adds a report submitted <paramref name="took"/> before it finished, <paramref name="finishedAgo"/> ago.</summary>
-    private async Task AddAsync(string state, long? credits, TimeSpan took, TimeSpan finishedAgo)
-    {
-        var finished = _time.GetUtcNow() - finishedAgo;
-        await using var db = _provider.GetRequiredService<IReportSagaDbContextFactory>().CreateDbContext();
-        db.Reports.Add(new ReportState
-        {
-            CorrelationId = Guid.NewGuid(),
-            CurrentState = state,
-            EstimatedCredits = credits,
-            CreatedAt = finished - took - TimeSpan.FromSeconds(1),
-            SubmittedAt = finished - took,
-            CompletedAt = state == nameof(ReportStateMachine.Completed) ? finished : null,
-            UpdatedAt = finished,
-        });
-        await db.SaveChangesAsync();
-    }
-
-    [Fact]
-    public async Task The_most_recently_completed_reports_of_similar_size_are_answered_and_nothing_else()
-    {
-        await AddAsync(nameof(ReportStateMachine.Completed), 1100, TimeSpan.FromMinutes(20), finishedAgo: TimeSpan.FromHours(3));
-        await AddAsync(nameof(ReportStateMachine.Completed), 1500, TimeSpan.FromMinutes(30), finishedAgo: TimeSpan.FromHours(1));
-        await AddAsync(nameof(ReportStateMachine.Completed), 2100, TimeSpan.FromMinutes(40), finishedAgo: TimeSpan.FromHours(2));
-        await AddAsync(nameof(ReportStateMachine.Completed), 1024, TimeSpan.FromMinutes(50), finishedAgo: TimeSpan.FromHours(2));
-        await AddAsync(nameof(ReportStateMachine.Failed), 1200, TimeSpan.FromMinutes(1), finishedAgo: TimeSpan.FromMinutes(5));
-        await AddAsync(nameof(ReportStateMachine.Waiting), 1200, TimeSpan.FromMinutes(2), finishedAgo: TimeSpan.FromMinutes(5));
-
-        Assert.Equal([TimeSpan.FromMinutes(30), TimeSpan.FromMinutes(50)], await Store.SimilarAsync(1300, 2));
-        Assert.Empty(await Store.SimilarAsync(null, 10));
-    }
-
-    [Fact]
-    public async Task A_report_completed_since_the_last_read_is_learned_within_a_minute()
-    {
-        await AddAsync(nameof(ReportStateMachine.Completed), 500, TimeSpan.FromMinutes(20), finishedAgo: TimeSpan.FromHours(1));
-        Assert.Equal([TimeSpan.FromMinutes(20)], await Store.SimilarAsync(500, 10));
-
-        await AddAsync(nameof(ReportStateMachine.Completed), 510, TimeSpan.FromMinutes(7), finishedAgo: TimeSpan.Zero);
-        Assert.Equal([TimeSpan.FromMinutes(20)], await Store.SimilarAsync(500, 10));
-
-        _time.Advance(RecentReportDurations.Freshness);
-        Assert.Equal([TimeSpan.FromMinutes(7), TimeSpan.FromMinutes(20)], await Store.SimilarAsync(500, 10));
+        return Task.CompletedTask;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class RabbitMqPersistenceHost : IAsyncDisposable
     public static async Task<RabbitMqPersistenceHost> StartAsync(Uri rabbitMqUri, string postgresConnectionString,
         Action<IBusRegistrationConfigurator> configureBus,
         Action<IServiceCollection>? configureServices = null,
-        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? configureTransport = null)
+        Action<IBusRegistrationContext, IBusFactoryConfigurator>? configureTransport = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b =>
@@ -34,17 +34,7 @@ internal sealed class RabbitMqPersistenceHost : IAsyncDisposable
         {
             x.DisableUsageTelemetry();
             configureBus(x);
-            x.UsingRabbitMq((context, cfg) =>
-            {
-                var credentials = Uri.UnescapeDataString(rabbitMqUri.UserInfo).Split(':', 2);
-                cfg.Host(new UriBuilder(rabbitMqUri) { UserName = "", Password = "" }.Uri, h =>
-                {
-                    h.Username(credentials[0]);
-                    h.Password(credentials.Length > 1 ? credentials[1] : "");
-                });
-                configureTransport?.Invoke(context, cfg);
-                cfg.ConfigureEndpoints(context);
-            });
+            new RabbitMqTestTransport(rabbitMqUri).Use(x, (context, cfg) => configureTransport?.Invoke(context, cfg));
         });
 
         var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });

@@ -1,0 +1,19 @@
+using ReportSaga.Persistence.Storage;
+using ReportSaga.Testing.Persistence;
+using ReportSaga.UnitTests.Persistence.Support;
+
+namespace ReportSaga.UnitTests.Persistence;
+
+/// <summary>The durable scheduler on SQLite (in-memory transport), driven by a fake clock.</summary>
+public sealed class When_a_message_is_scheduled_durably : SchedulerTests
+{
+    private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
+
+    protected override Task<StorageSettings> CreateStorageAsync() => Task.FromResult(_storage.Settings);
+
+    protected override Task DropStorageAsync()
+    {
+        _storage.Dispose();
+        return Task.CompletedTask;
+    }
+}
