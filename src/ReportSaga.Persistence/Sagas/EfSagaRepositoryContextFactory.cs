@@ -9,7 +9,7 @@ namespace ReportSaga.Persistence.Sagas;
 /// MassTransit's saga repository on <see cref="ReportSagaDbContext"/> for any saga class mapped there. Resolved per
 /// message scope. Inside the outbox's transaction it shares the outbox's DbContext and opens no transaction of its
 /// own; otherwise each message runs in one short transaction. Conflicts surface as exceptions for the endpoint's
-/// message retry (<see cref="StorageRetryExtensions.UseStorageConflictRetry"/>).
+/// message retry, which the application configures (the service's: <c>UseReportSagaMessageRetry</c>).
 /// </summary>
 /// <typeparam name="TSaga">The saga instance type.</typeparam>
 public sealed class EfSagaRepositoryContextFactory<TSaga> :

@@ -29,7 +29,7 @@ internal static class DbContextOptionsConfiguration
             case StorageProvider.Postgres:
                 // No EnableRetryOnFailure: a retrying execution strategy refuses user-started transactions, and the
                 // outbox, saga repository and dispatchers all run their own. A transient failure fails the message
-                // attempt instead, and the endpoint's message retry (see StorageRetry) runs the whole attempt again.
+                // attempt instead, and the endpoint's message retry (the service's UseReportSagaMessageRetry) runs the whole attempt again.
                 options.UseNpgsql(WithoutResetOnClose(settings.ConnectionString),
                     npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable));
                 break;

@@ -1,6 +1,4 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -14,19 +12,13 @@ namespace ReportSaga.Persistence.Telemetry;
 /// <summary>
 /// Feeds the counts read from the shared database: <c>reportsaga.report.count</c> (unfinished reports per saga state, one
 /// GROUP BY) and <c>reportsaga.submission_gate.report.count</c>/<c>.max</c> (the gate's line, through
-/// <see cref="ISubmissionGrants.CountAsync"/>), every <see cref="IntervalKey"/> (default 15 s); the instruments report
+/// <see cref="ISubmissionGrants.CountAsync"/>), every <see cref="ReportGaugeOptions.ReportsByStateInterval"/> (default 15 s); the instruments report
 /// those cached counts. The metrics exporter's callback never touches the database, so a slow or unreachable database
 /// cannot stall metric collection; it then shows the last counts that could be read. Every replica reports the same
 /// numbers, so aggregate across instances with max, not sum.
 /// </summary>
 public sealed class ReportStateGauge : BackgroundService
 {
-    /// <summary>Setting: how often the counts are refreshed (a TimeSpan, e.g. <c>00:00:15</c>).</summary>
-    public const string IntervalKey = "Telemetry:ReportsByStateInterval";
-
-    /// <summary>The refresh interval when <see cref="IntervalKey"/> is not set.</summary>
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
-
     /// <summary>
     /// The report saga's states before its end (Completed and Failed rows stay in the table and are not "live").
     /// Each is always reported, with 0 when no report is in it, so a state that empties does not keep its last value.
@@ -39,12 +31,12 @@ public sealed class ReportStateGauge : BackgroundService
     private (string State, long Count)[] _counts = [];
     private SubmissionGateReading? _gate;
 
-    public ReportStateGauge(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<ReportStateGauge> logger)
+    public ReportStateGauge(IServiceScopeFactory scopes, IOptions<ReportGaugeOptions> options, TimeProvider time, ILogger<ReportStateGauge> logger)
     {
         _scopes = scopes;
         _time = time;
         _logger = logger;
-        Interval = ReadInterval(configuration);
+        Interval = options.Value.ReportsByStateInterval;
     }
 
     /// <summary>How often the counts are refreshed.</summary>
@@ -108,17 +100,5 @@ public sealed class ReportStateGauge : BackgroundService
             var cap = scope.ServiceProvider.GetService<IOptions<SubmissionOptions>>()?.Value.MaxInFlight ?? new SubmissionOptions().MaxInFlight;
             Volatile.Write(ref _gate, new SubmissionGateReading(gate.InFlight, gate.Waiting, cap));
         }
-    }
-
-    private static TimeSpan ReadInterval(IConfiguration configuration)
-    {
-        var text = configuration[IntervalKey];
-        if (string.IsNullOrWhiteSpace(text))
-            return DefaultInterval;
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero)
-            return interval;
-        // The service reports a settings exception as "cannot start" with this text, without a stack trace.
-        throw new OptionsValidationException(IntervalKey, typeof(ReportStateGauge),
-            [$"Setting {IntervalKey.Replace(":", "__", StringComparison.Ordinal)} must be a positive TimeSpan such as 00:00:15."]);
     }
 }

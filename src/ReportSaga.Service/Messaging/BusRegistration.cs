@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration;
 using ReportSaga.Orchestration.Consumers;
+using ReportSaga.Orchestration.Options;
 using ReportSaga.Persistence.Outbox;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Scheduling;
@@ -29,7 +30,11 @@ public static class BusRegistration
         // The headers exchanges that let a subscriber take only its own requester's events.
         if (parts.RabbitMq is not null)
             services.AddHostedService<ByRequesterExchanges>();
-        var parking = ParkingSettings.Read(configuration);
+        // How the scheduler and the outbox send what they stored: bound from their sections, checked at start-up.
+        services.AddOptions<DurableSchedulerOptions>().BindSettings(configuration.GetSection(StoredMessageSending.SchedulerSection));
+        services.AddOptions<ReportSagaOutboxOptions>().BindSettings(configuration.GetSection(StoredMessageSending.OutboxSection));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DurableSchedulerOptions>, DurableSchedulerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportSagaOutboxOptions>, ReportSagaOutboxOptionsValidator>());
 
         services.AddMassTransit(x =>
         {
@@ -39,7 +44,7 @@ public static class BusRegistration
             x.AddReportSaga(report => report.EfCoreRepository());
             // Scheduled polls and deadlines live in the database, not in a broker plugin or in memory, so they
             // survive restarts and fire once across instances.
-            x.AddDurableMessageScheduler(parking.ApplyTo);
+            x.AddDurableMessageScheduler();
             configureBus?.Invoke(x);
 
             // The transactional outbox and inbox: what a consumer or the saga publishes, sends or schedules is stored
@@ -50,7 +55,6 @@ public static class BusRegistration
             x.AddReportSagaOutbox(o =>
             {
                 o.ApplyToAllEndpoints = false;
-                parking.ApplyTo(o);
                 o.ConsumesOutsideTransaction = ICallsOutside.IsMarked;
             });
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>

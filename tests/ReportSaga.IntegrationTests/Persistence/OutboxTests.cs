@@ -130,8 +130,7 @@ public sealed class When_a_saga_publishes_through_the_outbox_in_postgres(Infrast
                 x.AddReportSagaOutbox(o => o.RunInboxCleanup = false);
                 x.AddConsumer<BumpedSubscriber>().Endpoint(e => e.Name = "bumped-subscriber");
             },
-            configureServices: services => services.AddSingleton<BumpedLog>(),
-            storageRetry: false);
+            configureServices: services => services.AddSingleton<BumpedLog>());
 
     public Task DisposeAsync() => _host.DisposeAsync().AsTask();
 

@@ -44,8 +44,7 @@ public sealed class When_an_outbox_message_cannot_be_delivered : IAsyncLifetime
                 services.AddSingleton<SideEffects>();
                 services.AddSingleton<OrderPlacedLog>();
                 services.AddFakeLogging();
-            },
-            storageRetry: false);
+            });
 
     public async Task DisposeAsync()
     {

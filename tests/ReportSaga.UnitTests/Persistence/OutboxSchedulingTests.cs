@@ -24,8 +24,7 @@ public sealed class When_a_consumer_schedules_through_the_outbox_in_sqlite : IAs
                 x.AddDurableMessageScheduler(o => o.RunDispatcher = false);
                 x.AddConsumer<ScheduleTestPingConsumer>().Endpoint(e => e.Name = "schedule-test-ping");
             },
-            configureTransport: (context, cfg) => cfg.UseDurableMessageScheduler(context),
-            storageRetry: false);
+            configureTransport: (context, cfg) => cfg.UseDurableMessageScheduler(context));
 
     public async Task DisposeAsync()
     {

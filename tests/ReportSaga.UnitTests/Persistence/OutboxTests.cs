@@ -40,8 +40,7 @@ public sealed class When_consumers_send_through_the_outbox_in_sqlite : IAsyncLif
                 services.AddSingleton<TimeProvider>(_time);
                 services.AddSingleton<SideEffects>();
                 services.AddSingleton<OrderPlacedLog>();
-            },
-            storageRetry: false);
+            });
 
     public async Task DisposeAsync()
     {
@@ -185,8 +184,7 @@ public sealed class When_a_saga_publishes_through_the_outbox_in_sqlite : IAsyncL
                 x.AddReportSagaOutbox(o => o.RunInboxCleanup = false);
                 x.AddConsumer<BumpedSubscriber>().Endpoint(e => e.Name = "bumped-subscriber");
             },
-            configureServices: services => services.AddSingleton<BumpedLog>(),
-            storageRetry: false);
+            configureServices: services => services.AddSingleton<BumpedLog>());
 
     private BumpedLog Bumped => _host.Provider.GetRequiredService<BumpedLog>();
 

@@ -34,8 +34,7 @@ public sealed class When_a_consumer_that_calls_outside_runs_through_the_outbox_i
             {
                 services.AddSingleton<OutsideCalls>();
                 services.AddSingleton<OutsideCallAnsweredLog>();
-            },
-            storageRetry: false);
+            });
 
     public async Task DisposeAsync()
     {

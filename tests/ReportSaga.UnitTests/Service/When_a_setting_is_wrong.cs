@@ -7,6 +7,11 @@ public sealed class When_a_setting_is_wrong
 {
     [Theory]
     [InlineData("Polling__InitialInterval", "00:00:00", "Polling__InitialInterval")]
+    [InlineData("Polling__InitialInterval", "soon", "Polling__InitialInterval")] // not a time span at all
+    [InlineData("Storage__MigrateOnStartup", "maybe", "Storage__MigrateOnStartup")]
+    [InlineData("Telemetry__ReportsByStateInterval", "00:00:00", "Telemetry__ReportsByStateInterval")]
+    [InlineData("Telemetry__ReportsByStateInterval", "soon", "Telemetry__ReportsByStateInterval")]
+    [InlineData("Scheduler__SendTimeout", "00:00:00", "Scheduler__SendTimeout")]
     [InlineData("Submission__MaxInFlight", "0", "Submission__MaxInFlight")]
     [InlineData("Requests__MaxBodyBytes", "512", "Requests__MaxBodyBytes")]
     [InlineData("RabbitMq__StuckEndpointLimit", "00:00:10", "RabbitMq__StuckEndpointLimit")]

@@ -7,10 +7,11 @@ using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Sagas;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Service.Messaging;
 
 namespace ReportSaga.Testing.Persistence;
 
-/// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository.</summary>
+/// <summary>A MassTransit test harness (in-memory transport) over a real database with the EF saga repository and the service's message retry.</summary>
 internal sealed class PersistenceTestHost : IAsyncDisposable
 {
     private PersistenceTestHost(ServiceProvider provider)
@@ -26,8 +27,7 @@ internal sealed class PersistenceTestHost : IAsyncDisposable
     public static async Task<PersistenceTestHost> StartAsync(StorageSettings settings,
         Action<IBusRegistrationConfigurator>? configureBus = null,
         Action<IServiceCollection>? configureServices = null,
-        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null,
-        bool storageRetry = true)
+        Action<IBusRegistrationContext, IInMemoryBusFactoryConfigurator>? configureTransport = null)
     {
         var services = new ServiceCollection();
         services.AddLogging(b => { if (Environment.GetEnvironmentVariable("REPORTSAGA_TEST_LOG") == "1") b.AddSimpleConsole(); b.AddFilter("Microsoft.EntityFrameworkCore", LogLevel.Warning); });
@@ -38,8 +38,9 @@ internal sealed class PersistenceTestHost : IAsyncDisposable
         {
             x.DisableUsageTelemetry();
             x.AddSagaStateMachine<TestReportStateMachine, ReportState>().EfCoreRepository();
-            if (storageRetry)
-                x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
+            // The service's own message retry, on every endpoint, before any outbox a test adds; a test's simulated
+            // failure reaches the test at once (it plays the redelivery itself).
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseReportSagaMessageRetry(SimulatedFailures.Match));
             configureBus?.Invoke(x);
             x.UsingInMemory((context, cfg) =>
             {
