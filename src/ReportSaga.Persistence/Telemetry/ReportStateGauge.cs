@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Orchestration.Telemetry;
+using ReportSaga.Orchestration.Reports;
 
 namespace ReportSaga.Persistence.Telemetry;
 
@@ -19,12 +20,6 @@ namespace ReportSaga.Persistence.Telemetry;
 /// </summary>
 public sealed class ReportStateGauge : BackgroundService
 {
-    /// <summary>
-    /// The report saga's states before its end (Completed and Failed rows stay in the table and are not "live").
-    /// Each is always reported, with 0 when no report is in it, so a state that empties does not keep its last value.
-    /// </summary>
-    public static readonly IReadOnlyList<string> LiveStates = ["Validating", "Queued", "Submitting", "Waiting", "Retrying"];
-
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportStateGauge> _logger;
@@ -84,14 +79,16 @@ public sealed class ReportStateGauge : BackgroundService
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
-        var live = LiveStates.ToArray();
+        // Each unfinished state is always reported, with 0 when no report is in it, so a state that empties does not
+        // keep its last value (finished rows stay in the table until retention and are not counted).
+        var live = ReportStates.Unfinished.ToArray();
         var found = await db.Reports.AsNoTracking()
             .Where(report => report.CurrentState != null && live.Contains(report.CurrentState))
             .GroupBy(report => report.CurrentState!)
             .Select(group => new { State = group.Key, Count = group.LongCount() })
             .ToDictionaryAsync(row => row.State, row => row.Count, cancellationToken);
 
-        Volatile.Write(ref _counts, LiveStates.Select(state => (state, found.GetValueOrDefault(state))).ToArray());
+        Volatile.Write(ref _counts, ReportStates.Unfinished.Select(state => (state, found.GetValueOrDefault(state))).ToArray());
 
         // The gate's storage is registered with the bus; a host without it (a tool, a test) has no gate to count.
         if (scope.ServiceProvider.GetService<ISubmissionGrants>() is { } grants)

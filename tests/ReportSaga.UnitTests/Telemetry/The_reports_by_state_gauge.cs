@@ -96,7 +96,7 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
 
             var measured = Collect();
 
-            Assert.Equal(ReportStateGauge.LiveStates.Order(), measured.Keys.Order());
+            Assert.Equal(ReportStates.Unfinished.Order(), measured.Keys.Order());
             Assert.Equal(2, measured["Submitting"]);
             Assert.Equal(0, measured["Waiting"]);
         }
@@ -129,7 +129,7 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
         var unfinished = machine.States.Select(state => state.Name)
             .Except([machine.Initial.Name, machine.Final.Name, machine.Completed.Name, machine.Failed.Name]);
 
-        Assert.Equal(unfinished.Order(), ReportStateGauge.LiveStates.Order());
+        Assert.Equal(unfinished.Order(), ReportStates.Unfinished.Order());
     }
 
     [Fact]
