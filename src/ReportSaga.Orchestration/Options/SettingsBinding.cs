@@ -23,6 +23,24 @@ public static class SettingsBinding
         return builder.Configure(options => Bind(section, options)).ValidateOnStart();
     }
 
+    /// <summary>
+    /// Binds and checks <paramref name="section"/> at once, for the settings the host is built from (listen ports, the
+    /// transport, authentication) and so needed before it starts: the same binding and the same failure as
+    /// <see cref="BindSettings{TOptions}"/>.
+    /// </summary>
+    public static TOptions ReadSettings<TOptions>(this IConfigurationSection section, IValidateOptions<TOptions> validator)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(validator);
+        var options = new TOptions();
+        Bind(section, options);
+        var result = validator.Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        if (result.Failed)
+            throw new OptionsValidationException(section.Path, typeof(TOptions), result.Failures);
+        return options;
+    }
+
     private static void Bind<TOptions>(IConfigurationSection section, TOptions options) where TOptions : class, new()
     {
         try

@@ -19,12 +19,10 @@ public static class BusRegistration
     public static IServiceCollection AddReportSagaBus(
         this IServiceCollection services, IConfiguration configuration, ServiceParts parts, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
-        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
-        // Checked now rather than when the host starts, so a bad value stops start-up with the key and no stack trace.
-        var rabbitMqOptions = configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        var validation = new RabbitMqOptionsValidator().Validate(Options.DefaultName, rabbitMqOptions);
-        if (validation.Failed)
-            throw new OptionsValidationException(Options.DefaultName, typeof(RabbitMqOptions), validation.Failures);
+        services.AddOptions<RabbitMqOptions>().BindSettings(configuration.GetSection(RabbitMqOptions.SectionName));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>());
+        // Read now as well: the transport is configured from it while the host is built.
+        var rabbitMqOptions = configuration.GetSection(RabbitMqOptions.SectionName).ReadSettings(new RabbitMqOptionsValidator());
         if (parts.RabbitMq is not null)
             services.AddStuckEndpointWatchdog();
         // The headers exchanges that let a subscriber take only its own requester's events.

@@ -15,6 +15,7 @@ public sealed class When_a_setting_is_wrong
     [InlineData("Submission__MaxInFlight", "0", "Submission__MaxInFlight")]
     [InlineData("Requests__MaxBodyBytes", "512", "Requests__MaxBodyBytes")]
     [InlineData("RabbitMq__StuckEndpointLimit", "00:00:10", "RabbitMq__StuckEndpointLimit")]
+    [InlineData("RabbitMq__PrefetchCount", "lots", "RabbitMq__PrefetchCount")]
     [InlineData("Scheduler__ParkAfterAttempts", "0", "Scheduler__ParkAfterAttempts")]
     [InlineData("Outbox__RetryDelay", "soon", "Outbox__RetryDelay")]
     [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
