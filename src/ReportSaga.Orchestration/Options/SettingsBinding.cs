@@ -28,14 +28,13 @@ public static class SettingsBinding
     /// transport, authentication) and so needed before it starts: the same binding and the same failure as
     /// <see cref="BindSettings{TOptions}"/>.
     /// </summary>
-    public static TOptions ReadSettings<TOptions>(this IConfigurationSection section, IValidateOptions<TOptions> validator)
+    public static TOptions ReadSettings<TOptions>(this IConfigurationSection section, IValidateOptions<TOptions>? validator = null)
         where TOptions : class, new()
     {
         ArgumentNullException.ThrowIfNull(section);
-        ArgumentNullException.ThrowIfNull(validator);
         var options = new TOptions();
         Bind(section, options);
-        var result = validator.Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        var result = validator?.Validate(Microsoft.Extensions.Options.Options.DefaultName, options) ?? ValidateOptionsResult.Success;
         if (result.Failed)
             throw new OptionsValidationException(section.Path, typeof(TOptions), result.Failures);
         return options;

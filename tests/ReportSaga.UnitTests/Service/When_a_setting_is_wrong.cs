@@ -25,6 +25,9 @@ public sealed class When_a_setting_is_wrong
     [InlineData("Http__Authentication", "Maybe", "Http__Authentication")]
     [InlineData("Http__RateLimitPermits", "0", "Http__RateLimitPermits")]
     [InlineData("Telemetry__PrometheusPort", "70000", "Telemetry__PrometheusPort")]
+    [InlineData("Telemetry__PrometheusPort", "metrics", "Telemetry__PrometheusPort")]
+    [InlineData("BatchApi__AllowInsecureHttp", "yes", "BatchApi__AllowInsecureHttp")]
+    [InlineData("BatchApi__AttemptTimeout", "soon", "BatchApi__AttemptTimeout")]
     [InlineData("Telemetry__TraceUrlTemplate", "http://jaeger:16686/trace/", "Telemetry__TraceUrlTemplate")] // no {traceId}
     public async Task Start_up_stops_with_a_message_naming_the_key_and_no_secret(string key, string value, string named)
     {
