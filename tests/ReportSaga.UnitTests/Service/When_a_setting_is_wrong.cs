@@ -24,6 +24,7 @@ public sealed class When_a_setting_is_wrong
     [InlineData("Http__ApiKeys", "hunter2-secret", "Http__ApiKeys")] // too short to resist guessing
     [InlineData("Http__Authentication", "Maybe", "Http__Authentication")]
     [InlineData("Http__RateLimitPermits", "0", "Http__RateLimitPermits")]
+    [InlineData("Http__RateLimitWindow", "soon", "Http__RateLimitWindow")]
     [InlineData("Telemetry__PrometheusPort", "70000", "Telemetry__PrometheusPort")]
     [InlineData("Telemetry__PrometheusPort", "metrics", "Telemetry__PrometheusPort")]
     [InlineData("BatchApi__AllowInsecureHttp", "yes", "BatchApi__AllowInsecureHttp")]
