@@ -13,6 +13,12 @@ public sealed class BatchApiOptions
     /// <summary>The <c>api-key</c> header value. A secret: never logged.</summary>
     public string? ApiKey { get; set; }
 
+    /// <summary>
+    /// <c>BatchApi__AllowInsecureHttp</c>: a plain http <see cref="BaseUrl"/> off the machine is accepted in Production
+    /// (a simulator in a staging cluster). Checked by the host at start-up; the client itself calls whatever URL it is given.
+    /// </summary>
+    public bool AllowInsecureHttp { get; set; }
+
     [Required] public string ValidatePath { get; set; } = "/batch/v4/request-validate";
     [Required] public string RequestReportPath { get; set; } = "/batch/v4/request-report";
 

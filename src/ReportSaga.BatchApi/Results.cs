@@ -5,7 +5,7 @@ namespace ReportSaga.BatchApi;
 /// <summary>request-validate said the report is valid.</summary>
 public sealed record ValidationResult(long EstimatedCredits, IReadOnlyList<JsonElement> Warnings);
 
-/// <summary>request-report accepted the report.</summary>
+/// <summary>request-report accepted the report. <see cref="Status"/> is normalised (see <see cref="ProviderStatuses"/>).</summary>
 public sealed record SubmissionResult(string ReportId, string Status);
 
 /// <summary>request-status answered. <see cref="Status"/> is normalised (see <see cref="ProviderStatuses"/>).</summary>
@@ -16,7 +16,7 @@ public sealed record ReportStatusResult(
     long? UsedQuota = null,
     string? Error = null);
 
-/// <summary>retry-report accepted the retry.</summary>
+/// <summary>retry-report accepted the retry. <see cref="Status"/> is normalised (see <see cref="ProviderStatuses"/>).</summary>
 public sealed record RetryResult(string ReportId, string Status);
 
 /// <summary>credits answered.</summary>

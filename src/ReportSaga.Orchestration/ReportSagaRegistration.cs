@@ -20,11 +20,11 @@ public static class ReportSagaRegistration
     /// <summary>Binds and validates (at start-up) the <c>Polling</c>, <c>Reports</c>, <c>Submission</c>, <c>Requests</c> and <c>Credits</c> sections.</summary>
     public static IServiceCollection AddReportSagaOptions(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<PollingOptions>().Bind(configuration.GetSection(PollingOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<ReportsOptions>().Bind(configuration.GetSection(ReportsOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<SubmissionOptions>().Bind(configuration.GetSection(SubmissionOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<RequestsOptions>().Bind(configuration.GetSection(RequestsOptions.SectionName)).ValidateOnStart();
-        services.AddOptions<CreditsOptions>().Bind(configuration.GetSection(CreditsOptions.SectionName)).ValidateOnStart();
+        services.AddOptions<PollingOptions>().BindSettings(configuration.GetSection(PollingOptions.SectionName));
+        services.AddOptions<ReportsOptions>().BindSettings(configuration.GetSection(ReportsOptions.SectionName));
+        services.AddOptions<SubmissionOptions>().BindSettings(configuration.GetSection(SubmissionOptions.SectionName));
+        services.AddOptions<RequestsOptions>().BindSettings(configuration.GetSection(RequestsOptions.SectionName));
+        services.AddOptions<CreditsOptions>().BindSettings(configuration.GetSection(CreditsOptions.SectionName));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CreditsOptions>, CreditsOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PollingOptions>, PollingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>());

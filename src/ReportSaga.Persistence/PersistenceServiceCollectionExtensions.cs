@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReportSaga.EntityFrameworkCoreIntegration;
 using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
+using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Policies;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Storage;
@@ -16,6 +17,9 @@ public static class PersistenceServiceCollectionExtensions
 {
     /// <summary>The health check's name (tagged <c>ready</c>).</summary>
     public const string HealthCheckName = "storage";
+
+    /// <summary>The section of <see cref="StorageStartupOptions"/> (<see cref="StorageSettings.MigrateOnStartupKey"/>).</summary>
+    private const string StorageSection = "Storage";
 
     /// <summary>
     /// Registers the database (<c>ConnectionStrings:Postgres</c> → PostgreSQL, else the SQLite file
@@ -33,11 +37,8 @@ public static class PersistenceServiceCollectionExtensions
 
         var settings = StorageSettings.FromConfiguration(configuration);
         services.AddReportSagaPersistence(settings);
-        services.Configure<StorageStartupOptions>(options =>
-        {
-            if (bool.TryParse(configuration[StorageSettings.MigrateOnStartupKey], out var migrate))
-                options.MigrateOnStartup = migrate;
-        });
+        // Storage__MigrateOnStartup; a value that is not true or false stops start-up naming the key.
+        services.AddOptions<StorageStartupOptions>().BindSettings(configuration.GetSection(StorageSection));
         return settings;
     }
 

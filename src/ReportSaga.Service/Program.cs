@@ -21,6 +21,9 @@ try
     builder.AddOperatorApi(parts);
 
     var app = builder.Build();
+    // Every section's checks (ValidateOnStart) now, before the host starts: the host would log a failure at start
+    // with a stack trace before the handler below could word it for the operator.
+    app.Services.GetService<IStartupValidator>()?.Validate();
     app.Logger.LogInformation("ReportSaga starting: {Parts} http: {Http}", parts.Describe(), http);
     if (production && parts.BatchApiBaseUrl is { Scheme: "http", IsLoopback: false } insecure)
         app.Logger.LogWarning("The Batch API is called over plain http ({BatchApi}, BatchApi__AllowInsecureHttp=true): the API key crosses the network unencrypted",
@@ -36,10 +39,13 @@ try
     // Not 0 when the service ended itself to be restarted (ServiceExit).
     return exit.Code;
 }
-catch (Exception exception) when (exception is InvalidSettingException or OptionsValidationException)
+catch (Exception exception) when (exception is InvalidSettingException or OptionsValidationException
+                                   || exception is AggregateException { InnerExceptions: var inner } && inner.All(e => e is OptionsValidationException))
 {
-    // A bad setting is the operator's to fix: say which key, without a stack trace and without its value.
-    await Console.Error.WriteLineAsync($"ReportSaga cannot start: {exception.Message}");
+    // A bad setting is the operator's to fix: say which key, without a stack trace and without its value. Several
+    // sections wrong at once arrive together.
+    var problems = exception is AggregateException all ? all.InnerExceptions.Select(e => e.Message) : [exception.Message];
+    await Console.Error.WriteLineAsync($"ReportSaga cannot start: {string.Join(" ", problems)}");
     return 2;
 }
 

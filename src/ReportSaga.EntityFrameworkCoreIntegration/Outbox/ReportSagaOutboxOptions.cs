@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using ReportSaga.EntityFrameworkCoreIntegration.Delivery;
 using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
@@ -7,7 +8,7 @@ namespace ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 /// <summary>Options of the transactional outbox and inbox.</summary>
 public sealed class ReportSagaOutboxOptions
 {
-    /// <summary>Add storage-conflict message retry and the outbox to every endpoint that <c>ConfigureEndpoints</c> makes (default true).</summary>
+    /// <summary>Add the outbox to every endpoint that <c>ConfigureEndpoints</c> makes (default true).</summary>
     public bool ApplyToAllEndpoints { get; set; } = true;
 
     /// <summary>How long one send to the broker may take before the delivery gives up and leaves it to the sweep.</summary>
@@ -38,15 +39,18 @@ public sealed class ReportSagaOutboxOptions
     /// How long a consumed message whose outbox failed to go out waits before the sweep tries it again; the wait
     /// doubles with each further failure. The other rows of the sweep go on meanwhile.
     /// </summary>
+    [ConfigurationKeyName("RetryDelay")] // bound from Outbox__RetryDelay, the same name as the scheduler's
     public TimeSpan DeliveryRetryDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The longest wait between two delivery attempts of one consumed message.</summary>
+    [ConfigurationKeyName("MaxRetryDelay")]
     public TimeSpan DeliveryMaxRetryDelay { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
     /// Failed deliveries after which a consumed message's outbox is parked: kept (inbox row and outbox messages) with
     /// its last error, logged and counted, and not sent again until an operator releases it.
     /// </summary>
+    [ConfigurationKeyName("ParkAfterAttempts")]
     public int DeliveryParkAfterAttempts { get; set; } = 10;
 
     /// <summary>Run the inbox cleanup.</summary>

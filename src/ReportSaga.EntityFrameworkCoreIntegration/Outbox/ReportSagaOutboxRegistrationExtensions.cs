@@ -19,13 +19,14 @@ namespace ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 /// services.AddReportSagaPersistence(configuration);
 /// services.AddMassTransit(x =&gt;
 /// {
-///     x.AddReportSagaOutbox();          // + on every ConfigureEndpoints endpoint: storage-conflict retry, then the outbox
+///     x.AddReportSagaOutbox();          // + the outbox on every ConfigureEndpoints endpoint
 ///     ...
 /// });
 /// </code>
-/// With <see cref="ReportSagaOutboxOptions.ApplyToAllEndpoints"/> off, call per endpoint, in this order:
-/// <c>e.UseStorageConflictRetry(); e.UseReportSagaOutbox(context);</c> (retry outside the outbox, so a failed
-/// attempt's messages are discarded with its transaction). Inject nothing that sends on your own
+/// With <see cref="ReportSagaOutboxOptions.ApplyToAllEndpoints"/> off, call <c>e.UseReportSagaOutbox(context)</c> per
+/// endpoint. Message retry is the application's to configure on each endpoint, before the outbox (MassTransit does
+/// not retry a <c>DbUpdateConcurrencyException</c> by itself): outside the outbox, each attempt starts with a fresh
+/// scope and a failed attempt's messages are discarded with its transaction. Inject nothing that sends on your own
 /// (<c>IPublishEndpoint</c>, <c>ISendEndpointProvider</c>, <c>IBus</c>) into consumers: use the <c>ConsumeContext</c>,
 /// or the message bypasses the outbox (MassTransit issues #3577, #4077).
 /// </summary>
@@ -53,11 +54,7 @@ public static class ReportSagaOutboxRegistrationExtensions
         configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<InboxCleanupService>());
 
         if (captured.ApplyToAllEndpoints)
-            configurator.AddConfigureEndpointsCallback((context, _, endpoint) =>
-            {
-                endpoint.UseStorageConflictRetry();
-                endpoint.UseReportSagaOutbox(context);
-            });
+            configurator.AddConfigureEndpointsCallback((context, _, endpoint) => endpoint.UseReportSagaOutbox(context));
         return configurator;
     }
 

@@ -11,7 +11,7 @@ namespace ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 /// MassTransit's saga repository on the application's DbContext for any saga class mapped there. Resolved per
 /// message scope. Inside the outbox's transaction it shares the outbox's DbContext and opens no transaction of its
 /// own; otherwise each message runs in one short transaction. Conflicts surface as exceptions for the endpoint's
-/// message retry (<see cref="StorageRetryExtensions.UseStorageConflictRetry"/>).
+/// message retry, which the application configures (the service's: <c>UseReportSagaMessageRetry</c>).
 /// </summary>
 /// <typeparam name="TSaga">The saga instance type.</typeparam>
 public sealed class EfSagaRepositoryContextFactory<TSaga> :

@@ -19,7 +19,7 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client, IReportSte
     public async Task Consume(ConsumeContext<CheckReportStatus> context)
     {
         var message = context.Message;
-        if (!await steps.IsCurrentAsync(message.RequestId, nameof(ReportStateMachine.Waiting), message.StepToken, context.CancellationToken))
+        if (!await steps.IsCurrentAsync(message.RequestId, ReportStates.Waiting, message.StepToken, context.CancellationToken))
         {
             logger.LogDebug("Report {RequestId} no longer waits on this status check; dropped without a call", message.RequestId);
             return;
@@ -28,7 +28,7 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client, IReportSte
         using var step = ReportSagaTelemetry.StartStep("report status-check", message.RequestId, message.ReportId);
         var result = await client.GetStatusAsync(message.ReportId, context.CancellationToken);
         ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, result.Outcome);
-        step?.SetTag(ReportSagaTags.ProviderStatus, result.Value is null ? null : ProviderStatuses.Normalize(result.Value.Status));
+        step?.SetTag(ReportSagaTags.ProviderStatus, result.Value?.Status);
         step?.SetTag(ReportSagaTags.UsedQuota, result.Value?.UsedQuota);
 
         switch (result.Outcome)
@@ -39,7 +39,7 @@ public sealed class CheckReportStatusConsumer(IBatchApiClient client, IReportSte
                     RequestId = message.RequestId,
                     StepToken = message.StepToken,
                     ReportId = message.ReportId,
-                    Status = ProviderStatuses.Normalize(result.Value!.Status),
+                    Status = result.Value!.Status,
                     DownloadUrl = result.Value.DownloadUrl,
                     DataPointsCount = result.Value.DataPointsCount,
                     UsedQuota = result.Value.UsedQuota,

@@ -25,7 +25,7 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
                     RequestId = message.RequestId,
                     StepToken = message.StepToken,
                     ReportId = message.ReportId,
-                    Status = ProviderStatuses.Normalize(result.Value!.Status),
+                    Status = result.Value!.Status,
                 });
                 break;
             case BatchApiOutcome.Unauthorized:
@@ -36,14 +36,14 @@ public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<Retr
                 // and the report has moved on: then carry on from its current status instead of failing it.
                 var status = await client.GetStatusAsync(message.ReportId, context.CancellationToken);
                 ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.Status, status.Outcome);
-                if (status.IsSuccess && ProviderStatuses.Normalize(status.Value!.Status) != ProviderStatuses.InternalError)
+                if (status.IsSuccess && status.Value!.Status != ProviderStatuses.InternalError)
                 {
                     await context.AnswerAsync(new ReportRetryAccepted
                     {
                         RequestId = message.RequestId,
                         StepToken = message.StepToken,
                         ReportId = message.ReportId,
-                        Status = ProviderStatuses.Normalize(status.Value.Status),
+                        Status = status.Value.Status,
                     });
                     break;
                 }

@@ -10,6 +10,7 @@ public sealed record ReportStatusChecked : IStepMessage
     public string ReportId { get; init; } = "";
 
     /// <summary>The provider's status, normalised (bad_request, internal_error with underscores).</summary>
+    /// <summary>The provider's status as the client normalised it (<see cref="BatchApi.ProviderStatuses"/>).</summary>
     public string Status { get; init; } = "";
 
     public string? DownloadUrl { get; init; }

@@ -119,9 +119,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(NewStep)
                 .Send(ReportSagaQueues.ValidateAddress, ValidateCommand),
             When(CallDeferred, IsAnswer)
-                .Then(EndStep)
-                .Then(context => context.Saga.StepAttempts++)
-                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
+                .TriesAgainLater(_submission.RetryDelay, _submission.MaxRetryDelay, WakesUpAfter));
 
         // A grant counts only if the gate's own record says so: a forged or stale one changes nothing.
         During(Queued,
@@ -178,9 +176,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(NewStep)
                 .Send(ReportSagaQueues.SubmitAddress, SubmitCommand),
             When(CallDeferred, IsAnswer)
-                .Then(EndStep)
-                .Then(context => context.Saga.StepAttempts++)
-                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _submission.RetryDelay, _submission.MaxRetryDelay)));
+                .TriesAgainLater(_submission.RetryDelay, _submission.MaxRetryDelay, WakesUpAfter));
 
         During(Waiting,
             // Status checks are scheduled straight to the consumer (ScheduleStatusCheckAsync); a wake-up here is one
@@ -252,7 +248,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 })
                 .Schedule(WakeUp, WakeUpMessage, context => RetryDelay(context.Saga.RetryAttempts))
                 .TransitionTo(Retrying),
-            When(StatusChecked, context => IsAnswer(context) && !IsFinalStatus(context.Message.Status))
+            When(StatusChecked, context => IsAnswer(context) && !ProviderStatuses.IsFinal(context.Message.Status))
                 .Then(EndStep)
                 .PublishStatusChange(context => context.Message.Status)
                 .Then(context =>
@@ -264,10 +260,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 })
                 .ThenAsync(context => ScheduleStatusCheckAsync(context, NextCheckDelay(context.Saga))),
             When(CallDeferred, IsAnswer)
-                .Then(EndStep)
-                .Then(context => context.Saga.StepAttempts++)
-                .ThenAsync(context => ScheduleStatusCheckAsync(context,
-                    DeferralDelay(context.Saga, context.Message, _polling.InitialInterval, _polling.MaxInterval))));
+                .TriesAgainLater(_polling.InitialInterval, _polling.MaxInterval,
+                    (then, delay) => then.ThenAsync(context => ScheduleStatusCheckAsync(context, delay(context)))));
 
         During(Retrying,
             When(WakeUp.Received)
@@ -284,16 +278,14 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(context =>
                 {
                     context.Saga.RetryAttempts++;
-                    context.Saga.ProviderStatus = ProviderStatuses.Normalize(context.Message.Status);
+                    context.Saga.ProviderStatus = context.Message.Status;
                     context.Saga.StepAttempts = 0;
                     Touch(context.Saga);
                 })
                 .ThenAsync(context => ScheduleStatusCheckAsync(context, NextCheckDelay(context.Saga)))
                 .TransitionTo(Waiting),
             When(CallDeferred, IsAnswer)
-                .Then(EndStep)
-                .Then(context => context.Saga.StepAttempts++)
-                .Schedule(WakeUp, WakeUpMessage, context => DeferralDelay(context.Saga, context.Message, _reports.RetryDelay, _reports.MaxRetryDelay)));
+                .TriesAgainLater(_reports.RetryDelay, _reports.MaxRetryDelay, WakesUpAfter));
 
         // Ends that can come in any unfinished state.
         During(Unfinished,
@@ -355,8 +347,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     public State Completed { get; private set; } = null!;
     public State Failed { get; private set; } = null!;
 
-    /// <summary>The states of a report that has not ended yet.</summary>
-    private IEnumerable<State> Unfinished => [Validating, Queued, Submitting, Waiting, Retrying];
+    /// <summary>The states of a report that has not ended yet (<see cref="ReportStates.Unfinished"/>).</summary>
+    private IEnumerable<State> Unfinished => ReportStates.Unfinished.Select(GetState);
 
     public Event<ReportRequestAccepted> Requested { get; private set; } = null!;
     public Event<ReportEstimated> Estimated { get; private set; } = null!;
@@ -406,9 +398,6 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private static bool IsOverBudget(ReportState saga, ReportEstimated message) =>
         saga.MaxCredits is { } max && message.EstimatedCredits > max;
 
-    private static bool IsFinalStatus(string status) =>
-        status is ProviderStatuses.Completed or ProviderStatuses.BadRequest or ProviderStatuses.InternalError;
-
     private static JsonElement Body(ReportState saga)
     {
         using var document = JsonDocument.Parse(saga.Report);
@@ -419,7 +408,7 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private static void NewStep(BehaviorContext<ReportState> context) => context.Saga.StepToken = NewId.NextGuid();
 
     /// <summary>The step's answer was taken: a repeat of it (a redelivered command's second answer) no longer counts.</summary>
-    private static void EndStep(BehaviorContext<ReportState> context) => context.Saga.StepToken = null;
+    internal static void EndStep(BehaviorContext<ReportState> context) => context.Saga.StepToken = null;
 
     /// <summary>The answer belongs to the step the report waits on (not a late, repeated or forged one).</summary>
     private static bool IsAnswer<T>(BehaviorContext<ReportState, T> context)
@@ -499,16 +488,15 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private TimeSpan RetryDelay(int attempt) =>
         Backoff.Delay(attempt, _reports.RetryDelay, _reports.MaxRetryDelay);
 
-    private static TimeSpan DeferralDelay(ReportState saga, ReportCallDeferred message, TimeSpan initial, TimeSpan max)
-    {
-        var backoff = Backoff.Delay(saga.StepAttempts - 1, initial, max);
-        return message.RetryAfter is { } asked && asked > backoff ? asked : backoff;
-    }
+    /// <summary>Tries a deferred call again at the report's own wake-up (validate, submit, retry).</summary>
+    private EventActivityBinder<ReportState, ReportCallDeferred> WakesUpAfter(
+        EventActivityBinder<ReportState, ReportCallDeferred> binder, Func<BehaviorContext<ReportState, ReportCallDeferred>, TimeSpan> delay) =>
+        binder.Schedule(WakeUp, WakeUpMessage, context => delay(context));
 
     private static object Snapshot(ReportState saga) => new
     {
         RequestId = saga.CorrelationId,
-        State = saga.CurrentState ?? "Initial",
+        State = saga.CurrentState ?? ReportStates.Initial,
         saga.ReportId,
         saga.ProviderStatus,
         saga.EstimatedCredits,
@@ -537,9 +525,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private static long? ChargeOnFailure(ReportState saga) =>
         saga.ReportId is null && saga.FailureReason is ReportFailureReasons.BadRequest or ReportFailureReasons.Unauthorized ? 0 : null;
 
-    private bool HoldsOrAwaitsSlot(ReportState saga) =>
-        saga.CurrentState == Queued.Name || saga.CurrentState == Submitting.Name
-        || saga.CurrentState == Waiting.Name || saga.CurrentState == Retrying.Name;
+    private static bool HoldsOrAwaitsSlot(ReportState saga) =>
+        saga.CurrentState is { } state && ReportStates.InGate.Contains(state);
 }
 
 /// <summary>Steps shared by several of the state machine's activity chains, so each chain reads as one line.</summary>
@@ -554,12 +541,12 @@ internal static class ReportStateMachineBinderExtensions
         this EventActivityBinder<ReportState, T> binder, Func<BehaviorContext<ReportState, T>, string> status)
         where T : class =>
         binder.If(
-            context => context.Saga.ProviderStatus != ProviderStatuses.Normalize(status(context)),
+            context => context.Saga.ProviderStatus != status(context),
             then => then.Publish(context => new ReportStatusChanged
             {
                 RequestId = context.Saga.CorrelationId,
                 ReportId = context.Saga.ReportId ?? "",
-                Status = ProviderStatuses.Normalize(status(context)),
+                Status = status(context),
                 RequestedBy = context.Saga.RequestedBy,
                 Context = ReportStateMachine.EchoedContext(context.Saga),
             }, RequesterHeader.Set));

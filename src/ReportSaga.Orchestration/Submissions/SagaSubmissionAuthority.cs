@@ -12,6 +12,6 @@ public sealed class SagaSubmissionAuthority(ILoadSagaRepository<ReportState> sag
     public async Task<bool> MaySubmitAsync(Guid requestId, Guid stepToken, CancellationToken cancellationToken = default)
     {
         var saga = await sagas.Load(requestId);
-        return saga is { CurrentState: nameof(ReportStateMachine.Submitting) } && saga.StepToken == stepToken;
+        return saga is { CurrentState: ReportStates.Submitting } && saga.StepToken == stepToken;
     }
 }

@@ -19,7 +19,7 @@ internal sealed class RecentReportDurations(ReportSagaDbContext db, RecentReport
     /// <summary>How long one band's answer is reused before the database is read again.</summary>
     internal static readonly TimeSpan Freshness = TimeSpan.FromMinutes(1);
 
-    private const string CompletedState = nameof(ReportStateMachine.Completed);
+    private const string CompletedState = ReportStates.Completed;
 
     public async Task<IReadOnlyList<TimeSpan>> SimilarAsync(long? estimatedCredits, int count, CancellationToken cancellationToken = default)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Orchestration.Reports;
 
 namespace ReportSaga.Persistence.Reports;
 
@@ -90,7 +91,7 @@ internal sealed class ReportQueries(IReportSagaDbContextFactory factory) : IRepo
         return new ReportDetails
         {
             RequestId = report.CorrelationId,
-            State = report.CurrentState ?? "Initial",
+            State = report.CurrentState ?? ReportStates.Initial,
             RequestedBy = report.RequestedBy,
             ReportId = report.ReportId,
             ProviderStatus = report.ProviderStatus,

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.Contracts;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Orchestration.Reports;
 
 namespace ReportSaga.Persistence.Reports;
 
@@ -27,7 +28,7 @@ internal sealed class ReportStatusReader(IReportSagaDbContextFactory factory) : 
             .Select(report => new ReportStatus
             {
                 RequestId = report.CorrelationId,
-                State = report.CurrentState ?? "Initial",
+                State = report.CurrentState ?? ReportStates.Initial,
                 ReportId = report.ReportId,
                 ProviderStatus = report.ProviderStatus,
                 EstimatedCredits = report.EstimatedCredits,

@@ -29,7 +29,7 @@ internal sealed class FinishedReportRetentionService(
     /// <summary>How often the retention pass runs.</summary>
     internal static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
-    private static readonly string[] FinishedStates = [nameof(ReportStateMachine.Completed), nameof(ReportStateMachine.Failed)];
+    private static readonly string[] FinishedStates = [.. ReportStates.Finished];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

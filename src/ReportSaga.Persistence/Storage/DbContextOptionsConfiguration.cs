@@ -28,7 +28,8 @@ internal static class DbContextOptionsConfiguration
     {
         // No EnableRetryOnFailure: a retrying execution strategy refuses user-started transactions, and the
         // outbox, saga repository and dispatchers all run their own. A transient failure fails the message
-        // attempt instead, and the endpoint's message retry (see StorageRetry) runs the whole attempt again.
+        // attempt instead, and the endpoint's message retry (the service's UseReportSagaMessageRetry)
+        // runs the whole attempt again.
         options.UseNpgsql(WithoutResetOnClose(settings.ConnectionString),
             npgsql => npgsql.MigrationsHistoryTable(MigrationsHistoryTable));
         options.AddEntityFrameworkCoreIntegration();

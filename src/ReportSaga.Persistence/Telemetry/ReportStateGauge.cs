@@ -1,6 +1,4 @@
-using System.Globalization;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -8,43 +6,32 @@ using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Orchestration.Telemetry;
+using ReportSaga.Orchestration.Reports;
 
 namespace ReportSaga.Persistence.Telemetry;
 
 /// <summary>
 /// Feeds the counts read from the shared database: <c>reportsaga.report.count</c> (unfinished reports per saga state, one
 /// GROUP BY) and <c>reportsaga.submission_gate.report.count</c>/<c>.max</c> (the gate's line, through
-/// <see cref="ISubmissionGrants.CountAsync"/>), every <see cref="IntervalKey"/> (default 15 s); the instruments report
+/// <see cref="ISubmissionGrants.CountAsync"/>), every <see cref="ReportGaugeOptions.ReportsByStateInterval"/> (default 15 s); the instruments report
 /// those cached counts. The metrics exporter's callback never touches the database, so a slow or unreachable database
 /// cannot stall metric collection; it then shows the last counts that could be read. Every replica reports the same
 /// numbers, so aggregate across instances with max, not sum.
 /// </summary>
 public sealed class ReportStateGauge : BackgroundService
 {
-    /// <summary>Setting: how often the counts are refreshed (a TimeSpan, e.g. <c>00:00:15</c>).</summary>
-    public const string IntervalKey = "Telemetry:ReportsByStateInterval";
-
-    /// <summary>The refresh interval when <see cref="IntervalKey"/> is not set.</summary>
-    public static readonly TimeSpan DefaultInterval = TimeSpan.FromSeconds(15);
-
-    /// <summary>
-    /// The report saga's states before its end (Completed and Failed rows stay in the table and are not "live").
-    /// Each is always reported, with 0 when no report is in it, so a state that empties does not keep its last value.
-    /// </summary>
-    public static readonly IReadOnlyList<string> LiveStates = ["Validating", "Queued", "Submitting", "Waiting", "Retrying"];
-
     private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly ILogger<ReportStateGauge> _logger;
     private (string State, long Count)[] _counts = [];
     private SubmissionGateReading? _gate;
 
-    public ReportStateGauge(IServiceScopeFactory scopes, IConfiguration configuration, TimeProvider time, ILogger<ReportStateGauge> logger)
+    public ReportStateGauge(IServiceScopeFactory scopes, IOptions<ReportGaugeOptions> options, TimeProvider time, ILogger<ReportStateGauge> logger)
     {
         _scopes = scopes;
         _time = time;
         _logger = logger;
-        Interval = ReadInterval(configuration);
+        Interval = options.Value.ReportsByStateInterval;
     }
 
     /// <summary>How often the counts are refreshed.</summary>
@@ -92,14 +79,16 @@ public sealed class ReportStateGauge : BackgroundService
     {
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
-        var live = LiveStates.ToArray();
+        // Each unfinished state is always reported, with 0 when no report is in it, so a state that empties does not
+        // keep its last value (finished rows stay in the table until retention and are not counted).
+        var live = ReportStates.Unfinished.ToArray();
         var found = await db.Reports.AsNoTracking()
             .Where(report => report.CurrentState != null && live.Contains(report.CurrentState))
             .GroupBy(report => report.CurrentState!)
             .Select(group => new { State = group.Key, Count = group.LongCount() })
             .ToDictionaryAsync(row => row.State, row => row.Count, cancellationToken);
 
-        Volatile.Write(ref _counts, LiveStates.Select(state => (state, found.GetValueOrDefault(state))).ToArray());
+        Volatile.Write(ref _counts, ReportStates.Unfinished.Select(state => (state, found.GetValueOrDefault(state))).ToArray());
 
         // The gate's storage is registered with the bus; a host without it (a tool, a test) has no gate to count.
         if (scope.ServiceProvider.GetService<ISubmissionGrants>() is { } grants)
@@ -108,17 +97,5 @@ public sealed class ReportStateGauge : BackgroundService
             var cap = scope.ServiceProvider.GetService<IOptions<SubmissionOptions>>()?.Value.MaxInFlight ?? new SubmissionOptions().MaxInFlight;
             Volatile.Write(ref _gate, new SubmissionGateReading(gate.InFlight, gate.Waiting, cap));
         }
-    }
-
-    private static TimeSpan ReadInterval(IConfiguration configuration)
-    {
-        var text = configuration[IntervalKey];
-        if (string.IsNullOrWhiteSpace(text))
-            return DefaultInterval;
-        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var interval) && interval > TimeSpan.Zero)
-            return interval;
-        // The service reports a settings exception as "cannot start" with this text, without a stack trace.
-        throw new OptionsValidationException(IntervalKey, typeof(ReportStateGauge),
-            [$"Setting {IntervalKey.Replace(":", "__", StringComparison.Ordinal)} must be a positive TimeSpan such as 00:00:15."]);
     }
 }

@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration.Telemetry;
 using ReportSaga.Persistence.Reports;
 
@@ -12,7 +12,7 @@ namespace ReportSaga.Persistence.Telemetry;
 /// values only. The busiest <see cref="MaxRequesters"/> requesters are reported, so a publisher inventing names cannot
 /// grow the metric's cardinality without bound. Every replica reports the same numbers: aggregate with max.
 /// </summary>
-public sealed class RequesterUsageGauge(IRequesterUsageReader reader, IConfiguration configuration, TimeProvider time, ILogger<RequesterUsageGauge> logger)
+public sealed class RequesterUsageGauge(IRequesterUsageReader reader, IOptions<ReportGaugeOptions> options, TimeProvider time, ILogger<RequesterUsageGauge> logger)
     : BackgroundService
 {
     /// <summary>The most requesters reported at once.</summary>
@@ -22,9 +22,7 @@ public sealed class RequesterUsageGauge(IRequesterUsageReader reader, IConfigura
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = TimeSpan.TryParse(configuration[ReportStateGauge.IntervalKey], System.Globalization.CultureInfo.InvariantCulture, out var set) && set > TimeSpan.Zero
-            ? set
-            : ReportStateGauge.DefaultInterval;
+        var interval = options.Value.ReportsByStateInterval;
         using var registration = FairShareTelemetry.ObserveRequesters(() => Volatile.Read(ref _usage));
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -1,5 +1,7 @@
 using System.Globalization;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
+using ReportSaga.Orchestration.Options;
 using ReportSaga.Service.Hosting;
 
 namespace ReportSaga.Service.Defaults;
@@ -21,7 +23,7 @@ public static class PrometheusScrapeEndpoint
 
     /// <summary>
     /// Reads <see cref="PortKey"/> and, when set, adds the port to the addresses the server listens on, the exporter to
-    /// the metrics pipeline and the endpoint in front of every other middleware. Throws <see cref="InvalidSettingException"/>
+    /// the metrics pipeline and the endpoint in front of every other middleware. Throws <see cref="OptionsValidationException"/>
     /// on a value that is not a port.
     /// </summary>
     public static void AddPrometheusScrapeEndpoint(this WebApplicationBuilder builder)
@@ -34,20 +36,13 @@ public static class PrometheusScrapeEndpoint
         builder.Services.AddSingleton<IStartupFilter>(new ServeOnItsPort(port));
     }
 
-    /// <summary>True for a request to the scrape port (left out of traces: a scrape every few seconds is not news).</summary>
-    public static bool IsScrape(HttpContext context, IConfiguration configuration) =>
-        ReadPort(configuration) is { } port && context.Connection.LocalPort == port;
+    /// <summary>True for a request to the scrape port <paramref name="port"/> (left out of traces: a scrape every few seconds is not news).</summary>
+    public static bool IsScrape(HttpContext context, int? port) =>
+        port is { } scrapePort && context.Connection.LocalPort == scrapePort;
 
-    /// <summary>The port, or null when the setting is absent.</summary>
-    public static int? ReadPort(IConfiguration configuration)
-    {
-        var text = configuration[PortKey];
-        if (string.IsNullOrWhiteSpace(text))
-            return null;
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
-            return port;
-        throw new InvalidSettingException(PortKey, "must be a TCP port from 1 to 65535, or absent for no scrape endpoint");
-    }
+    /// <summary>The port (<see cref="PrometheusScrapeOptions"/>, bound and checked), or null when the setting is absent.</summary>
+    public static int? ReadPort(IConfiguration configuration) =>
+        configuration.GetSection(PrometheusScrapeOptions.SectionName).ReadSettings(new PrometheusScrapeOptionsValidator()).PrometheusPort;
 
     /// <summary>
     /// What the server would listen on without the scrape port: <c>--urls</c>/<c>ASPNETCORE_URLS</c>, else

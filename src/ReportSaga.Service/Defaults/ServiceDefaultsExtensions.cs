@@ -123,6 +123,7 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
+        var scrapePort = PrometheusScrapeEndpoint.ReadPort(builder.Configuration);
         // OTEL_SDK_DISABLED is honoured by the SDK itself: the providers below then record nothing.
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
@@ -132,7 +133,7 @@ public static class ServiceDefaultsExtensions
                 .AddSource(MassTransitSource, ReportSagaTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(options =>
                     options.Filter = context => !context.Request.Path.StartsWithSegments(HealthEndpoints.Prefix)
-                        && !PrometheusScrapeEndpoint.IsScrape(context, builder.Configuration))
+                        && !PrometheusScrapeEndpoint.IsScrape(context, scrapePort))
                 // Request and response headers are not recorded unless asked for; the api-key header stays out.
                 .AddHttpClientInstrumentation()
                 .AddNpgsql())

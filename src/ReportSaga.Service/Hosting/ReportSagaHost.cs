@@ -2,6 +2,7 @@ using MassTransit;
 using ReportSaga.BatchApi;
 using ReportSaga.Orchestration;
 using ReportSaga.Persistence;
+using ReportSaga.Persistence.Telemetry;
 using ReportSaga.Service.Messaging;
 using ReportSaga.Simulator;
 
@@ -39,8 +40,7 @@ public static class ReportSagaHost
         builder.Services.AddBatchApiClient(builder.Configuration);
         builder.Services.AddReportSagaOptions(builder.Configuration);
         var storage = builder.Services.AddReportSagaPersistence(builder.Configuration);
-        builder.Services.AddHostedService<ReportSaga.Persistence.Telemetry.ReportStateGauge>();
-        builder.Services.AddHostedService<ReportSaga.Persistence.Telemetry.RequesterUsageGauge>();
+        builder.Services.AddReportGauges(builder.Configuration);
         builder.Services.AddReportSagaBus(builder.Configuration, parts, configureBus);
         parts = parts with { StorageDescription = storage.Description };
         builder.Services.AddSingleton(parts);

@@ -1,4 +1,6 @@
 using Npgsql;
+using ReportSaga.BatchApi;
+using ReportSaga.Orchestration.Options;
 
 namespace ReportSaga.Service.Hosting;
 
@@ -29,7 +31,10 @@ public sealed record ServiceParts
     /// <summary>How the storage describes itself once configured (no secret), e.g. <c>sqlite://reportsaga.db</c>.</summary>
     public string? StorageDescription { get; init; }
 
-    /// <summary>Reads the parts; throws <see cref="InvalidSettingException"/> naming the key that is wrong or missing.</summary>
+    /// <summary>
+    /// Reads the parts; throws <see cref="InvalidSettingException"/> naming the key that is wrong or missing, or
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming a <c>BatchApi__*</c> value that cannot be read.
+    /// </summary>
     public static ServiceParts From(IConfiguration configuration, bool isProduction)
     {
         var rabbit = configuration[RabbitMqKey];
@@ -52,10 +57,14 @@ public sealed record ServiceParts
             BatchApiBaseUrl = string.IsNullOrWhiteSpace(baseUrl) ? null : ParseHttp(baseUrl),
         };
 
+        // Read whatever the URL: the whole BatchApi section is bound here, so a value it cannot read stops start-up
+        // naming its key (the client binds the same section again later).
+        var allowsInsecureHttp = AllowsInsecureHttp(configuration);
+
         // The API key travels with every call: in Production it crosses no network in the clear. A loopback URL
         // stays on the machine (a local TLS-originating proxy, a test's simulator); anything else needs an explicit
         // BatchApi__AllowInsecureHttp=true (a simulator in a staging cluster), which the service logs at Warning.
-        if (isProduction && parts.BatchApiBaseUrl is { Scheme: "http" } insecure && !insecure.IsLoopback && !AllowsInsecureHttp(configuration))
+        if (isProduction && parts.BatchApiBaseUrl is { Scheme: "http" } insecure && !insecure.IsLoopback && !allowsInsecureHttp)
             throw new InvalidSettingException(BatchApiBaseUrlKey,
                 "must be an https URL in Production (the API key is sent with every call); set BatchApi__AllowInsecureHttp=true only for a simulator");
 
@@ -67,7 +76,7 @@ public sealed record ServiceParts
 
     /// <summary>Whether <c>BatchApi__AllowInsecureHttp=true</c> lets a Production service call a non-loopback http:// Batch API.</summary>
     public static bool AllowsInsecureHttp(IConfiguration configuration) =>
-        bool.TryParse(configuration[BatchApiAllowInsecureHttpKey], out var allowed) && allowed;
+        configuration.GetSection(BatchApiOptions.SectionName).ReadSettings<BatchApiOptions>().AllowInsecureHttp;
 
     /// <summary>A record prints every property, connection strings included: this one prints what <see cref="Describe"/> says.</summary>
     public override string ToString() => $"ServiceParts {{ {Describe()} }}";

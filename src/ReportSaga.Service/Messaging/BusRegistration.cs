@@ -6,6 +6,7 @@ using ReportSaga.Orchestration.Consumers;
 using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 using ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
+using ReportSaga.Orchestration.Options;
 using ReportSaga.Service.Defaults;
 using ReportSaga.Service.Hosting;
 using ReportSaga.Service.Messaging.EndpointWatch;
@@ -18,18 +19,20 @@ public static class BusRegistration
     public static IServiceCollection AddReportSagaBus(
         this IServiceCollection services, IConfiguration configuration, ServiceParts parts, Action<IBusRegistrationConfigurator>? configureBus = null)
     {
-        services.AddOptions<RabbitMqOptions>().Bind(configuration.GetSection(RabbitMqOptions.SectionName));
-        // Checked now rather than when the host starts, so a bad value stops start-up with the key and no stack trace.
-        var rabbitMqOptions = configuration.GetSection(RabbitMqOptions.SectionName).Get<RabbitMqOptions>() ?? new RabbitMqOptions();
-        var validation = new RabbitMqOptionsValidator().Validate(Options.DefaultName, rabbitMqOptions);
-        if (validation.Failed)
-            throw new OptionsValidationException(Options.DefaultName, typeof(RabbitMqOptions), validation.Failures);
+        services.AddOptions<RabbitMqOptions>().BindSettings(configuration.GetSection(RabbitMqOptions.SectionName));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RabbitMqOptions>, RabbitMqOptionsValidator>());
+        // Read now as well: the transport is configured from it while the host is built.
+        var rabbitMqOptions = configuration.GetSection(RabbitMqOptions.SectionName).ReadSettings(new RabbitMqOptionsValidator());
         if (parts.RabbitMq is not null)
             services.AddStuckEndpointWatchdog();
         // The headers exchanges that let a subscriber take only its own requester's events.
         if (parts.RabbitMq is not null)
             services.AddHostedService<ByRequesterExchanges>();
-        var parking = ParkingSettings.Read(configuration);
+        // How the scheduler and the outbox send what they stored: bound from their sections, checked at start-up.
+        services.AddOptions<DurableSchedulerOptions>().BindSettings(configuration.GetSection(StoredMessageSending.SchedulerSection));
+        services.AddOptions<ReportSagaOutboxOptions>().BindSettings(configuration.GetSection(StoredMessageSending.OutboxSection));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DurableSchedulerOptions>, DurableSchedulerOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportSagaOutboxOptions>, ReportSagaOutboxOptionsValidator>());
 
         services.AddMassTransit(x =>
         {
@@ -39,7 +42,7 @@ public static class BusRegistration
             x.AddReportSaga(report => report.EfCoreRepository());
             // Scheduled polls and deadlines live in the database, not in a broker plugin or in memory, so they
             // survive restarts and fire once across instances.
-            x.AddDurableMessageScheduler(parking.ApplyTo);
+            x.AddDurableMessageScheduler();
             configureBus?.Invoke(x);
 
             // The transactional outbox and inbox: what a consumer or the saga publishes, sends or schedules is stored
@@ -50,7 +53,6 @@ public static class BusRegistration
             x.AddReportSagaOutbox(o =>
             {
                 o.ApplyToAllEndpoints = false;
-                parking.ApplyTo(o);
                 o.ConsumesOutsideTransaction = ICallsOutside.IsMarked;
             });
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>

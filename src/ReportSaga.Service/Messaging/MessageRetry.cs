@@ -18,8 +18,11 @@ public static class MessageRetry
     /// <item>anything else but a request that can never be tied to a report (a concurrency conflict, a lost race, a
     /// transient fault): 8 quick attempts over about 10 s.</item>
     /// </list>
+    /// The service's endpoints and the persistence tests' hosts all run this one policy. <paramref name="neverRetried"/>
+    /// names more failures that go straight to the error queue: the service has none; a test's simulated crash stands
+    /// for a process that died, whose message the test delivers again itself.
     /// </summary>
-    public static void UseReportSagaMessageRetry(this IReceiveEndpointConfigurator endpoint)
+    public static void UseReportSagaMessageRetry(this IReceiveEndpointConfigurator endpoint, Func<Exception, bool>? neverRetried = null)
     {
         ArgumentNullException.ThrowIfNull(endpoint);
         endpoint.UseMessageRetry(r =>
@@ -32,6 +35,8 @@ public static class MessageRetry
             r.Exponential(8, TimeSpan.FromMilliseconds(50), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
             // A request that cannot be tied to a report never gets better: straight to the error queue.
             r.Ignore<InvalidReportRequestException>();
+            if (neverRetried is not null)
+                r.Ignore<Exception>(exception => neverRetried(exception));
             // Left to the outer retry above, which waits longer.
             r.Ignore<Exception>(StorageErrors.IsUnavailable);
         });

@@ -1,5 +1,6 @@
 using MassTransit;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence.Reports;
 
 namespace ReportSaga.Service.OperatorApi;
@@ -11,15 +12,13 @@ namespace ReportSaga.Service.OperatorApi;
 /// </summary>
 public static class ReportCancellation
 {
-    private static readonly string[] FinishedStates = ["Completed", "Failed"];
-
     public static async Task<CancelOutcome> RequestAsync(
         Guid requestId, IReportStatusReader reader, IPublishEndpoint bus, CancellationToken cancellationToken)
     {
         var status = await reader.FindAsync(requestId, cancellationToken);
         if (status is null)
             return new CancelOutcome(CancelResult.NotFound, null);
-        if (FinishedStates.Contains(status.State))
+        if (ReportStates.Finished.Contains(status.State))
             return new CancelOutcome(CancelResult.AlreadyEnded, status.State);
 
         await bus.Publish(new CancelReport { RequestId = requestId }, cancellationToken);

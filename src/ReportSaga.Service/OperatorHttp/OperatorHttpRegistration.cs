@@ -15,7 +15,7 @@ public static class OperatorHttpRegistration
     /// <summary>The rate limiter policy of the report API.</summary>
     public const string ReportsRateLimitPolicy = "reports";
 
-    /// <summary>Reads the <c>Http</c> settings (throws <see cref="Hosting.InvalidSettingException"/>) and registers the services.</summary>
+    /// <summary>Reads the <c>Http</c> settings (throws <see cref="Microsoft.Extensions.Options.OptionsValidationException"/>) and registers the services.</summary>
     public static OperatorHttpSettings AddOperatorHttp(this WebApplicationBuilder builder, bool isProduction)
     {
         var settings = OperatorHttpSettings.From(builder.Configuration, isProduction);

@@ -1,10 +1,9 @@
-using System.Globalization;
-using ReportSaga.Service.Hosting;
+using ReportSaga.Orchestration.Options;
 
 namespace ReportSaga.Service.OperatorHttp;
 
 /// <summary>
-/// How the operator HTTP API (everything but <c>/health/*</c>) is protected, read once from the <c>Http</c> section:
+/// How the operator HTTP API (everything but <c>/health/*</c>) is protected, made once from the <c>Http</c> section:
 /// API keys, whether authentication is switched off, and the report API's rate limit.
 /// </summary>
 /// <remarks>
@@ -15,11 +14,6 @@ namespace ReportSaga.Service.OperatorHttp;
 /// </remarks>
 public sealed class OperatorHttpSettings
 {
-    public const string ApiKeysKey = "Http:ApiKeys";
-    public const string AuthenticationKey = "Http:Authentication";
-    public const string RateLimitPermitsKey = "Http:RateLimitPermits";
-    public const string RateLimitWindowKey = "Http:RateLimitWindow";
-
     /// <summary>Shorter keys could be guessed within the rate limit's reach.</summary>
     public const int MinimumKeyLength = 16;
 
@@ -42,37 +36,14 @@ public sealed class OperatorHttpSettings
 
     public TimeSpan RateLimitWindow { get; }
 
-    /// <summary>Reads the settings; throws <see cref="InvalidSettingException"/> naming the key that is wrong or missing.</summary>
+    /// <summary>
+    /// Binds and checks the <c>Http</c> section (<see cref="OperatorHttpOptions"/>); throws
+    /// <see cref="Microsoft.Extensions.Options.OptionsValidationException"/> naming the key that is wrong or missing.
+    /// </summary>
     public static OperatorHttpSettings From(IConfiguration configuration, bool isProduction)
     {
-        var authenticationOff = configuration[AuthenticationKey] switch
-        {
-            null or "" => false,
-            var value when value.Equals("ApiKey", StringComparison.OrdinalIgnoreCase) => false,
-            var value when value.Equals("None", StringComparison.OrdinalIgnoreCase) => true,
-            _ => throw new InvalidSettingException(AuthenticationKey, "must be ApiKey or None"),
-        };
-
-        var keys = (configuration[ApiKeysKey] ?? "")
-            .Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        if (keys.Any(key => key.Length < MinimumKeyLength))
-            throw new InvalidSettingException(ApiKeysKey, $"must hold keys of at least {MinimumKeyLength} characters each (comma-separated)");
-        if (isProduction && !authenticationOff && keys.Length == 0)
-            throw new InvalidSettingException(ApiKeysKey,
-                "is required in Production to protect the operator HTTP API (or set Http__Authentication=None to serve it without authentication)");
-
-        var permits = configuration[RateLimitPermitsKey] is { Length: > 0 } permitsText
-            ? int.TryParse(permitsText, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed >= 1
-                ? parsed
-                : throw new InvalidSettingException(RateLimitPermitsKey, "must be a whole number of at least 1")
-            : 100;
-        var window = configuration[RateLimitWindowKey] is { Length: > 0 } windowText
-            ? TimeSpan.TryParse(windowText, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero
-                ? span
-                : throw new InvalidSettingException(RateLimitWindowKey, "must be a positive time span such as 00:00:01")
-            : TimeSpan.FromSeconds(1);
-
-        return new OperatorHttpSettings(authenticationOff, new ApiKeySet(keys), permits, window);
+        var options = configuration.GetSection(OperatorHttpOptions.SectionName).ReadSettings(new OperatorHttpOptionsValidator(isProduction));
+        return new OperatorHttpSettings(options.AuthenticationOff, new ApiKeySet(options.KeyList), options.RateLimitPermits, options.RateLimitWindow);
     }
 
     /// <summary>For the start-up log line: how the API is protected, never a key.</summary>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MassTransit;
+using ReportSaga.Service.Messaging;
 using MassTransit.InMemoryTransport;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -81,7 +82,7 @@ public sealed class ReportSagaHarness : IAsyncDisposable
             x.AddDelayedMessageScheduler();
             x.AddConfigureEndpointsCallback((context, _, endpoint) =>
             {
-                endpoint.UseMessageRetry(r => r.Intervals(10, 50, 100, 200, 500));
+                endpoint.UseReportSagaMessageRetry(); // the service's own
                 endpoint.UseInMemoryOutbox(context);
             });
             x.UsingInMemory((context, cfg) =>

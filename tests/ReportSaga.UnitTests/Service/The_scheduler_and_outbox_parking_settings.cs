@@ -6,7 +6,7 @@ using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
 
 namespace ReportSaga.UnitTests.Service;
 
-/// <summary><c>Scheduler__*</c> and <c>Outbox__*</c> reach the scheduler's and the outbox's options; absent ones keep the defaults.</summary>
+/// <summary><c>Scheduler__*</c> and <c>Outbox__*</c> (all of a section, <c>SendTimeout</c> too) reach the scheduler's and the outbox's options; absent ones keep the defaults.</summary>
 public sealed class The_scheduler_and_outbox_parking_settings : IAsyncLifetime
 {
     private readonly string _storage = Path.Combine(Path.GetTempPath(), $"reportsaga-parking-{Guid.NewGuid():N}.db");
@@ -20,6 +20,7 @@ public sealed class The_scheduler_and_outbox_parking_settings : IAsyncLifetime
             web.UseSetting("Scheduler:RetryDelay", "00:00:02");
             web.UseSetting("Scheduler:MaxRetryDelay", "00:10:00");
             web.UseSetting("Scheduler:ParkAfterAttempts", "20");
+            web.UseSetting("Scheduler:SendTimeout", "00:00:03");
             web.UseSetting("Outbox:ParkAfterAttempts", "5");
         });
         return Task.CompletedTask;
@@ -39,6 +40,7 @@ public sealed class The_scheduler_and_outbox_parking_settings : IAsyncLifetime
         var outbox = _factory.Services.GetRequiredService<IOptions<ReportSagaOutboxOptions>>().Value;
 
         Assert.Equal((TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(10), 20), (scheduler.RetryDelay, scheduler.MaxRetryDelay, scheduler.ParkAfterAttempts));
+        Assert.Equal(TimeSpan.FromSeconds(3), scheduler.SendTimeout); // a hand copy of three fields once dropped it
         var defaults = new ReportSagaOutboxOptions();
         Assert.Equal((defaults.DeliveryRetryDelay, defaults.DeliveryMaxRetryDelay, 5),
             (outbox.DeliveryRetryDelay, outbox.DeliveryMaxRetryDelay, outbox.DeliveryParkAfterAttempts));

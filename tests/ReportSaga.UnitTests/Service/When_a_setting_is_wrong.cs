@@ -7,9 +7,15 @@ public sealed class When_a_setting_is_wrong
 {
     [Theory]
     [InlineData("Polling__InitialInterval", "00:00:00", "Polling__InitialInterval")]
+    [InlineData("Polling__InitialInterval", "soon", "Polling__InitialInterval")] // not a time span at all
+    [InlineData("Storage__MigrateOnStartup", "maybe", "Storage__MigrateOnStartup")]
+    [InlineData("Telemetry__ReportsByStateInterval", "00:00:00", "Telemetry__ReportsByStateInterval")]
+    [InlineData("Telemetry__ReportsByStateInterval", "soon", "Telemetry__ReportsByStateInterval")]
+    [InlineData("Scheduler__SendTimeout", "00:00:00", "Scheduler__SendTimeout")]
     [InlineData("Submission__MaxInFlight", "0", "Submission__MaxInFlight")]
     [InlineData("Requests__MaxBodyBytes", "512", "Requests__MaxBodyBytes")]
     [InlineData("RabbitMq__StuckEndpointLimit", "00:00:10", "RabbitMq__StuckEndpointLimit")]
+    [InlineData("RabbitMq__PrefetchCount", "lots", "RabbitMq__PrefetchCount")]
     [InlineData("Scheduler__ParkAfterAttempts", "0", "Scheduler__ParkAfterAttempts")]
     [InlineData("Outbox__RetryDelay", "soon", "Outbox__RetryDelay")]
     [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
@@ -18,7 +24,11 @@ public sealed class When_a_setting_is_wrong
     [InlineData("Http__ApiKeys", "hunter2-secret", "Http__ApiKeys")] // too short to resist guessing
     [InlineData("Http__Authentication", "Maybe", "Http__Authentication")]
     [InlineData("Http__RateLimitPermits", "0", "Http__RateLimitPermits")]
+    [InlineData("Http__RateLimitWindow", "soon", "Http__RateLimitWindow")]
     [InlineData("Telemetry__PrometheusPort", "70000", "Telemetry__PrometheusPort")]
+    [InlineData("Telemetry__PrometheusPort", "metrics", "Telemetry__PrometheusPort")]
+    [InlineData("BatchApi__AllowInsecureHttp", "yes", "BatchApi__AllowInsecureHttp")]
+    [InlineData("BatchApi__AttemptTimeout", "soon", "BatchApi__AttemptTimeout")]
     [InlineData("Telemetry__TraceUrlTemplate", "http://jaeger:16686/trace/", "Telemetry__TraceUrlTemplate")] // no {traceId}
     public async Task Start_up_stops_with_a_message_naming_the_key_and_no_secret(string key, string value, string named)
     {

@@ -24,6 +24,8 @@ namespace ReportSaga.UnitTests.Telemetry;
 [Collection(TelemetryCollection.Name)]
 public sealed class The_reports_by_state_gauge : IAsyncLifetime
 {
+    private const string IntervalKey = "Telemetry:ReportsByStateInterval";
+
     private readonly SqliteTestStorage _storage = SqliteTestStorage.Create();
     private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-11-29T10:00:00Z"));
     private ServiceProvider _provider = null!;
@@ -57,7 +59,7 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
     public async Task Reports_nothing_before_its_first_count_and_follows_the_table_at_each_interval()
     {
         await AddReportsAsync(("Waiting", 2));
-        var gauge = Create(new Dictionary<string, string?> { [ReportStateGauge.IntervalKey] = "00:00:05" });
+        var gauge = Create(new Dictionary<string, string?> { [IntervalKey] = "00:00:05" });
         Assert.Empty(gauge.Counts);
 
         await gauge.StartAsync(CancellationToken.None);
@@ -94,7 +96,7 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
 
             var measured = Collect();
 
-            Assert.Equal(ReportStateGauge.LiveStates.Order(), measured.Keys.Order());
+            Assert.Equal(ReportStates.Unfinished.Order(), measured.Keys.Order());
             Assert.Equal(2, measured["Submitting"]);
             Assert.Equal(0, measured["Waiting"]);
         }
@@ -127,14 +129,14 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
         var unfinished = machine.States.Select(state => state.Name)
             .Except([machine.Initial.Name, machine.Final.Name, machine.Completed.Name, machine.Failed.Name]);
 
-        Assert.Equal(unfinished.Order(), ReportStateGauge.LiveStates.Order());
+        Assert.Equal(unfinished.Order(), ReportStates.Unfinished.Order());
     }
 
     [Fact]
     public void Refreshes_every_15_seconds_unless_told_otherwise()
     {
         Assert.Equal(TimeSpan.FromSeconds(15), Create().Interval);
-        Assert.Equal(TimeSpan.FromMinutes(1), Create(new Dictionary<string, string?> { [ReportStateGauge.IntervalKey] = "00:01:00" }).Interval);
+        Assert.Equal(TimeSpan.FromMinutes(1), Create(new Dictionary<string, string?> { [IntervalKey] = "00:01:00" }).Interval);
     }
 
     [Theory]
@@ -143,13 +145,18 @@ public sealed class The_reports_by_state_gauge : IAsyncLifetime
     [InlineData("-00:00:05")]
     public void A_bad_interval_setting_stops_start_up_naming_the_key(string value)
     {
-        var error = Assert.Throws<OptionsValidationException>(() => Create(new Dictionary<string, string?> { [ReportStateGauge.IntervalKey] = value }));
+        var error = Assert.Throws<OptionsValidationException>(() => Create(new Dictionary<string, string?> { [IntervalKey] = value }));
 
         Assert.Contains("Telemetry__ReportsByStateInterval", error.Message);
     }
 
-    private ReportStateGauge Create(Dictionary<string, string?>? settings = null) =>
-        new(_provider.GetRequiredService<IServiceScopeFactory>(), Configuration(settings ?? []), _time, NullLogger<ReportStateGauge>.Instance);
+    /// <summary>A gauge with its options bound and checked from <paramref name="settings"/> as the service does.</summary>
+    private ReportStateGauge Create(Dictionary<string, string?>? settings = null)
+    {
+        using var bound = new ServiceCollection().AddReportGauges(Configuration(settings ?? [])).BuildServiceProvider();
+        var options = Options.Create(bound.GetRequiredService<IOptions<ReportGaugeOptions>>().Value);
+        return new(_provider.GetRequiredService<IServiceScopeFactory>(), options, _time, NullLogger<ReportStateGauge>.Instance);
+    }
 
     private IServiceCollection Services(Dictionary<string, string?> settings)
     {

@@ -78,10 +78,10 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
 
     private static string? CallOf(string state) => state switch
     {
-        "Validating" => "validate",
-        "Submitting" => "submit",
-        "Waiting" => "status-check",
-        "Retrying" => "retry",
+        ReportStates.Validating => "validate",
+        ReportStates.Submitting => "submit",
+        ReportStates.Waiting => "status-check",
+        ReportStates.Retrying => "retry",
         _ => null,
     };
 
@@ -105,7 +105,7 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
             ReportWakeUp => "woke up",
             _ => "changed",
         };
-        return state == "Failed" && saga.FailureReason is { } reason && !what.Contains(reason, StringComparison.Ordinal)
+        return state == ReportStates.Failed && saga.FailureReason is { } reason && !what.Contains(reason, StringComparison.Ordinal)
             ? $"{what}; failed: {reason}"
             : what;
     }
@@ -119,7 +119,7 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
     private sealed record Before(string State, string? ProviderStatus, Guid? StepToken, string? ReportId, string? FailureReason,
         int StepAttempts, int RetryAttempts, long? EstimatedCredits)
     {
-        public static Before Of(ReportState saga) => new(saga.CurrentState ?? "Initial", saga.ProviderStatus, saga.StepToken,
+        public static Before Of(ReportState saga) => new(saga.CurrentState ?? ReportStates.Initial, saga.ProviderStatus, saga.StepToken,
             saga.ReportId, saga.FailureReason, saga.StepAttempts, saga.RetryAttempts, saga.EstimatedCredits);
     }
 }

@@ -4,10 +4,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Service.Messaging;
+using ReportSaga.Testing.Persistence;
 
 namespace ReportSaga.IntegrationTests.Persistence.Support;
 
-/// <summary>A bus on the real RabbitMQ (the test class's virtual host) over the real PostgreSQL, with every hosted service running.</summary>
+/// <summary>A bus on the real RabbitMQ (the test class's virtual host) over the real PostgreSQL, with every hosted service running and the service's message retry.</summary>
 internal sealed class RabbitMqPersistenceHost : IAsyncDisposable
 {
     private readonly List<IHostedService> _started = [];
@@ -33,6 +35,9 @@ internal sealed class RabbitMqPersistenceHost : IAsyncDisposable
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
+            // The service's own message retry, on every endpoint, before any outbox a test adds; a test's simulated
+            // failure reaches the test at once (it plays the redelivery itself).
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseReportSagaMessageRetry(SimulatedFailures.Match));
             configureBus(x);
             new RabbitMqTestTransport(rabbitMqUri).Use(x, (context, cfg) => configureTransport?.Invoke(context, cfg));
         });

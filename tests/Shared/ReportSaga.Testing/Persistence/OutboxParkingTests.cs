@@ -52,8 +52,7 @@ public abstract class OutboxParkingTests : IAsyncLifetime
                 services.AddSingleton<SideEffects>();
                 services.AddSingleton<OrderPlacedLog>();
                 services.AddFakeLogging();
-            },
-            storageRetry: false);
+            });
 
     public async Task DisposeAsync()
     {

@@ -36,7 +36,6 @@ public abstract class OutboxSchedulingTests : IAsyncLifetime
                 x.AddConsumer<ScheduleTestPingConsumer>().Endpoint(e => e.Name = "schedule-test-ping");
             },
             configureTransport: (context, cfg) => cfg.UseDurableMessageScheduler(context),
-            storageRetry: false,
             transport: Transport);
     }
 

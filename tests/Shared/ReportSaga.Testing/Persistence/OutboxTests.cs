@@ -56,7 +56,6 @@ public abstract class OutboxTests : IAsyncLifetime
                 services.AddSingleton<SideEffects>();
                 services.AddSingleton<OrderPlacedLog>();
             },
-            storageRetry: false,
             transport: Transport);
     }
 

@@ -45,7 +45,6 @@ public abstract class OutsideTransactionOutboxTests : IAsyncLifetime
                 services.AddSingleton<OutsideCalls>();
                 services.AddSingleton<OutsideCallAnsweredLog>();
             },
-            storageRetry: false,
             transport: Transport);
     }
 

@@ -8,12 +8,13 @@ using ReportSaga.Orchestration.Reports;
 using ReportSaga.Persistence;
 using ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 using ReportSaga.Persistence.Storage;
+using ReportSaga.Service.Messaging;
 
 namespace ReportSaga.Testing.Persistence;
 
 /// <summary>
 /// A MassTransit test harness over a real database with the EF saga repository, on the in-memory transport unless a
-/// <see cref="TestTransport"/> is given (the integration tests give the real RabbitMQ).
+/// <see cref="TestTransport"/> is given (the integration tests give the real RabbitMQ), with the service's message retry.
 /// </summary>
 public sealed class PersistenceTestHost : IAsyncDisposable
 {
@@ -31,7 +32,6 @@ public sealed class PersistenceTestHost : IAsyncDisposable
         Action<IBusRegistrationConfigurator>? configureBus = null,
         Action<IServiceCollection>? configureServices = null,
         Action<IBusRegistrationContext, IBusFactoryConfigurator>? configureTransport = null,
-        bool storageRetry = true,
         TestTransport? transport = null)
     {
         var services = new ServiceCollection();
@@ -43,8 +43,9 @@ public sealed class PersistenceTestHost : IAsyncDisposable
         {
             x.DisableUsageTelemetry();
             x.AddSagaStateMachine<TestReportStateMachine, ReportState>().EfCoreRepository();
-            if (storageRetry)
-                x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseStorageConflictRetry());
+            // The service's own message retry, on every endpoint, before any outbox a test adds; a test's simulated
+            // failure reaches the test at once (it plays the redelivery itself).
+            x.AddConfigureEndpointsCallback((_, _, endpoint) => endpoint.UseReportSagaMessageRetry(SimulatedFailures.Match));
             configureBus?.Invoke(x);
             (transport ?? TestTransport.InMemory).Use(x, (context, cfg) =>
             {

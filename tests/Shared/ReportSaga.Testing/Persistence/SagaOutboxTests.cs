@@ -39,7 +39,6 @@ public abstract class SagaOutboxTests : IAsyncLifetime
                 x.AddConsumer<BumpedSubscriber>().Endpoint(e => e.Name = "bumped-subscriber");
             },
             configureServices: services => services.AddSingleton<BumpedLog>(),
-            storageRetry: false,
             transport: Transport);
     }
 

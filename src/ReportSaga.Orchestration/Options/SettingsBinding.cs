@@ -1,0 +1,92 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace ReportSaga.Orchestration.Options;
+
+/// <summary>
+/// Binds a settings section to its options the way every section of this service is bound. A value the configuration
+/// binder cannot read (<c>soon</c> for a time span) fails like any other bad setting: an
+/// <see cref="OptionsValidationException"/> naming the key as an environment variable, never quoting the value, so the
+/// service stops at start-up with "cannot start" and no stack trace. The binder's own exception would name the value
+/// and escape the entry point's settings handler.
+/// </summary>
+public static class SettingsBinding
+{
+    /// <summary>Binds <paramref name="section"/> (<see cref="OptionsBuilder{TOptions}.Configure(Action{TOptions})"/>), checked when the host starts.</summary>
+    public static OptionsBuilder<TOptions> BindSettings<TOptions>(this OptionsBuilder<TOptions> builder, IConfigurationSection section)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        return builder.Configure(options => Bind(section, options)).ValidateOnStart();
+    }
+
+    /// <summary>
+    /// Binds and checks <paramref name="section"/> at once, for the settings the host is built from (listen ports, the
+    /// transport, authentication) and so needed before it starts: the same binding and the same failure as
+    /// <see cref="BindSettings{TOptions}"/>.
+    /// </summary>
+    public static TOptions ReadSettings<TOptions>(this IConfigurationSection section, IValidateOptions<TOptions>? validator = null)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var options = new TOptions();
+        Bind(section, options);
+        var result = validator?.Validate(Microsoft.Extensions.Options.Options.DefaultName, options) ?? ValidateOptionsResult.Success;
+        if (result.Failed)
+            throw new OptionsValidationException(section.Path, typeof(TOptions), result.Failures);
+        return options;
+    }
+
+    private static void Bind<TOptions>(IConfigurationSection section, TOptions options) where TOptions : class, new()
+    {
+        try
+        {
+            section.Bind(options);
+        }
+        catch (InvalidOperationException)
+        {
+            // Which keys: each set value bound alone onto fresh options, so the message needs no parsing of the binder's.
+            var failures = section.AsEnumerable(makePathsRelative: true)
+                .Where(pair => pair.Value is not null && !BindsAlone<TOptions>(pair.Key, pair.Value))
+                .Select(pair => $"Setting {EnvironmentName(section.Path, pair.Key)} {Expected<TOptions>(pair.Key)}.")
+                .DefaultIfEmpty($"Setting {EnvironmentName(section.Path, "")} could not be read.")
+                .ToList();
+            throw new OptionsValidationException(section.Path, typeof(TOptions), failures);
+        }
+    }
+
+    private static bool BindsAlone<TOptions>(string key, string value) where TOptions : class, new()
+    {
+        var alone = new ConfigurationBuilder().AddInMemoryCollection([new KeyValuePair<string, string?>(key, value)]).Build();
+        try
+        {
+            alone.Bind(new TOptions());
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    private static string Expected<TOptions>(string key)
+    {
+        var property = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p =>
+            string.Equals(p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, key, StringComparison.OrdinalIgnoreCase));
+        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        return type switch
+        {
+            _ when type == typeof(TimeSpan) => "must be a time span such as 00:00:15",
+            _ when type == typeof(bool) => "must be true or false",
+            _ when type == typeof(int) || type == typeof(long) || type == typeof(ushort) => "must be a whole number",
+            _ when type == typeof(double) => "must be a number",
+            _ => "could not be read",
+        };
+    }
+
+    private static string EnvironmentName(string section, string key) =>
+        (key.Length == 0 ? section : $"{section}:{key}").Replace(":", "__", StringComparison.Ordinal);
+}
