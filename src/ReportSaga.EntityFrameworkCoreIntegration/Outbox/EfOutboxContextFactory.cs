@@ -16,8 +16,7 @@ namespace ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 /// Core MassTransit's outbox engine on the application's DbContext. A consumed message's state changes, outgoing
 /// messages and "consumed" commit together; the consume then ends and its messages are handed to the
 /// <see cref="OutboxDeliveryService"/>, which sends them off the consumer's path (core would send them in the consume
-/// itself; with RabbitMQ.Client 7 a consume that waits on the broker can keep the receive endpoint from ever
-/// reconnecting). A redelivered message that finds its inbox row consumed skips the consumer and is only handed over
+/// itself; why it does not here is told on <see cref="OutboxDeliveryService"/>). A redelivered message that finds its inbox row consumed skips the consumer and is only handed over
 /// again if still undelivered. Two ways to run the consumer:
 /// <list type="bullet">
 /// <item>Inside the lock (sagas and most consumers): PostgreSQL, one READ COMMITTED transaction that inserts the
