@@ -86,16 +86,12 @@ internal sealed partial class EfOutboxContextFactory
         }
         catch
         {
-            if (transaction is not null)
-                await TransactionRunner.RollbackQuietlyAsync(transaction);
-            db.ChangeTracker.Clear();
+            await AbandonAttemptAsync(transaction);
             throw;
         }
         finally
         {
-            DeferredSaves.Set(db, false);
-            if (transaction is not null)
-                await transaction.DisposeAsync();
+            await EndAttemptAsync(transaction);
         }
     }
 

@@ -172,16 +172,12 @@ internal sealed partial class EfOutboxContextFactory(
         }
         catch
         {
-            if (transaction is not null)
-                await TransactionRunner.RollbackQuietlyAsync(transaction);
-            db.ChangeTracker.Clear();
+            await AbandonAttemptAsync(transaction);
             throw;
         }
         finally
         {
-            DeferredSaves.Set(db, false);
-            if (transaction is not null)
-                await transaction.DisposeAsync();
+            await EndAttemptAsync(transaction);
         }
     }
 
@@ -220,6 +216,22 @@ internal sealed partial class EfOutboxContextFactory(
             Value = context.ExpirationTime is { } expiration ? expiration.ToUniversalTime() : DBNull.Value,
         },
     ];
+
+    /// <summary>A failed attempt: its transaction rolled back and what it tracked forgotten, so a retry starts clean.</summary>
+    private async Task AbandonAttemptAsync(IDbContextTransaction? transaction)
+    {
+        if (transaction is not null)
+            await TransactionRunner.RollbackQuietlyAsync(transaction);
+        db.ChangeTracker.Clear();
+    }
+
+    /// <summary>Any attempt, however it ended: saves go straight to the database again and the transaction is released.</summary>
+    private async Task EndAttemptAsync(IDbContextTransaction? transaction)
+    {
+        DeferredSaves.Set(db, false);
+        if (transaction is not null)
+            await transaction.DisposeAsync();
+    }
 
     private async Task CommitAsync(IDbContextTransaction? transaction, CancellationToken cancellationToken)
     {
