@@ -24,6 +24,26 @@ public static class SettingsBinding
     }
 
     /// <summary>
+    /// As <see cref="BindSettings{TOptions}(OptionsBuilder{TOptions}, IConfigurationSection)"/>, for a section bound to
+    /// options that hold more than an operator may set (a library's options, with its queue name or its on/off switches):
+    /// a key in the section that is not one of <paramref name="settableKeys"/> stops start-up naming it, so neither a
+    /// typo nor an internal switch is taken silently.
+    /// </summary>
+    public static OptionsBuilder<TOptions> BindSettings<TOptions>(this OptionsBuilder<TOptions> builder, IConfigurationSection section,
+        IReadOnlyCollection<string> settableKeys)
+        where TOptions : class, new()
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(section);
+        ArgumentNullException.ThrowIfNull(settableKeys);
+        return builder.Configure(options =>
+        {
+            RefuseUnknownKeys<TOptions>(section, settableKeys);
+            Bind(section, options);
+        }).ValidateOnStart();
+    }
+
+    /// <summary>
     /// Binds and checks <paramref name="section"/> at once, for the settings the host is built from (listen ports, the
     /// transport, authentication) and so needed before it starts: the same binding and the same failure as
     /// <see cref="BindSettings{TOptions}"/>.
@@ -56,6 +76,17 @@ public static class SettingsBinding
                 .ToList();
             throw new OptionsValidationException(section.Path, typeof(TOptions), failures);
         }
+    }
+
+    private static void RefuseUnknownKeys<TOptions>(IConfigurationSection section, IReadOnlyCollection<string> settableKeys)
+    {
+        var failures = section.GetChildren()
+            .Where(child => !settableKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(child => $"Setting {EnvironmentName(section.Path, child.Key)} is not a setting of this service " +
+                $"(the {section.Path} settings are {string.Join(", ", settableKeys.Select(key => EnvironmentName(section.Path, key)))}).")
+            .ToList();
+        if (failures.Count > 0)
+            throw new OptionsValidationException(section.Path, typeof(TOptions), failures);
     }
 
     private static bool BindsAlone<TOptions>(string key, string value) where TOptions : class, new()

@@ -29,8 +29,12 @@ public static class BusRegistration
         if (parts.RabbitMq is not null)
             services.AddHostedService<ByRequesterExchanges>();
         // How the scheduler and the outbox send what they stored: bound from their sections, checked at start-up.
-        services.AddOptions<DurableSchedulerOptions>().BindSettings(configuration.GetSection(StoredMessageSending.SchedulerSection));
-        services.AddOptions<ReportSagaOutboxOptions>().BindSettings(configuration.GetSection(StoredMessageSending.OutboxSection));
+        // Only the documented keys: the options also hold the stand-ins' own switches (queue name, dispatcher and outbox
+        // on or off), which are not settings of this service.
+        services.AddOptions<DurableSchedulerOptions>().BindSettings(configuration.GetSection(StoredMessageSending.SchedulerSection),
+            StoredMessageSending.SchedulerKeys);
+        services.AddOptions<ReportSagaOutboxOptions>().BindSettings(configuration.GetSection(StoredMessageSending.OutboxSection),
+            StoredMessageSending.OutboxKeys);
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DurableSchedulerOptions>, DurableSchedulerOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ReportSagaOutboxOptions>, ReportSagaOutboxOptionsValidator>());
 

@@ -15,6 +15,12 @@ internal static class StoredMessageSending
     public const string SchedulerSection = "Scheduler";
     public const string OutboxSection = "Outbox";
 
+    /// <summary>The <c>Scheduler__*</c> keys an operator may set (README and docs/operations.md).</summary>
+    public static readonly string[] SchedulerKeys = ["RetryDelay", "MaxRetryDelay", "ParkAfterAttempts", "SendTimeout"];
+
+    /// <summary>The <c>Outbox__*</c> keys an operator may set (README and docs/operations.md).</summary>
+    public static readonly string[] OutboxKeys = ["RetryDelay", "MaxRetryDelay", "ParkAfterAttempts", "MessageDeliveryTimeout"];
+
     public static void Check(List<string> failures, string section, TimeSpan retryDelay, TimeSpan maxRetryDelay, int parkAfterAttempts,
         string sendTimeoutKey, TimeSpan sendTimeout)
     {

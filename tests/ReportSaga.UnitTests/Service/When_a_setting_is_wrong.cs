@@ -18,6 +18,9 @@ public sealed class When_a_setting_is_wrong
     [InlineData("RabbitMq__PrefetchCount", "lots", "RabbitMq__PrefetchCount")]
     [InlineData("Scheduler__ParkAfterAttempts", "0", "Scheduler__ParkAfterAttempts")]
     [InlineData("Outbox__RetryDelay", "soon", "Outbox__RetryDelay")]
+    [InlineData("Scheduler__QueueName", "elsewhere", "Scheduler__QueueName")] // the stand-in's own, not a setting
+    [InlineData("Outbox__ApplyToAllEndpoints", "false", "Outbox__ApplyToAllEndpoints")] // would turn the outbox off
+    [InlineData("Outbox__RetryDelai", "00:00:02", "Outbox__RetryDelai")] // a typo is not taken silently
     [InlineData("ConnectionStrings__RabbitMq", "not-a-uri", "ConnectionStrings__RabbitMq")]
     [InlineData("BatchApi__BaseUrl", "https://api.example.test", "BatchApi__ApiKey")]
     [InlineData("ConnectionStrings__Postgres", "Host=db;Password=hunter2-secret;Frobnicate=1", "ConnectionStrings__Postgres")]
