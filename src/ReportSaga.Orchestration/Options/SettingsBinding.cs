@@ -64,13 +64,15 @@ public static class SettingsBinding
     {
         try
         {
-            section.Bind(options);
+            // An empty value means "not set", as it did before these sections were bound (a manifest's `KEY: ""` or
+            // `${X:-}`): the default stays. The binder itself would refuse it for a number, a time span or a switch.
+            new ConfigurationBuilder().AddInMemoryCollection(SetValues(section)).Build().Bind(options);
         }
         catch (InvalidOperationException)
         {
             // Which keys: each set value bound alone onto fresh options, so the message needs no parsing of the binder's.
-            var failures = section.AsEnumerable(makePathsRelative: true)
-                .Where(pair => pair.Value is not null && !BindsAlone<TOptions>(pair.Key, pair.Value))
+            var failures = SetValues(section)
+                .Where(pair => !BindsAlone<TOptions>(pair.Key, pair.Value!))
                 .Select(pair => $"Setting {EnvironmentName(section.Path, pair.Key)} {Expected<TOptions>(pair.Key)}.")
                 .DefaultIfEmpty($"Setting {EnvironmentName(section.Path, "")} could not be read.")
                 .ToList();
@@ -78,11 +80,17 @@ public static class SettingsBinding
         }
     }
 
+    /// <summary>The section's values that are set (not empty), keyed relative to the section.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> SetValues(IConfigurationSection section) =>
+        section.AsEnumerable(makePathsRelative: true).Where(pair => !string.IsNullOrWhiteSpace(pair.Value));
+
     private static void RefuseUnknownKeys<TOptions>(IConfigurationSection section, IReadOnlyCollection<string> settableKeys)
     {
-        var failures = section.GetChildren()
-            .Where(child => !settableKeys.Contains(child.Key, StringComparer.OrdinalIgnoreCase))
-            .Select(child => $"Setting {EnvironmentName(section.Path, child.Key)} is not a setting of this service " +
+        var failures = SetValues(section)
+            .Select(pair => pair.Key.Split(ConfigurationPath.KeyDelimiter)[0])
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .Where(key => !settableKeys.Contains(key, StringComparer.OrdinalIgnoreCase))
+            .Select(key => $"Setting {EnvironmentName(section.Path, key)} is not a setting of this service " +
                 $"(the {section.Path} settings are {string.Join(", ", settableKeys.Select(key => EnvironmentName(section.Path, key)))}).")
             .ToList();
         if (failures.Count > 0)

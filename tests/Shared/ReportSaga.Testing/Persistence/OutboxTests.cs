@@ -178,6 +178,11 @@ public abstract class OutboxTests : IAsyncLifetime
         // All six were taken off the queue once the inbox has seen six receives.
         await Eventually.Until(() => _host.QueryAsync(db => db.InboxStates.AsNoTracking().Where(x => x.MessageId == messageId)
             .Select(x => x.ReceiveCount).SingleOrDefaultAsync()), n => n >= 6);
+        // A wrongly repeated event would have been sent by now: the consume's messages are recorded as delivered, and
+        // the bus has gone quiet after them (on RabbitMQ the event comes back through the broker).
+        await Eventually.Until(() => _host.QueryAsync(db => db.InboxStates.AsNoTracking().Where(x => x.MessageId == messageId)
+            .Select(x => x.Delivered).SingleOrDefaultAsync()), delivered => delivered is not null);
+        await _host.Harness.InactivityTask;
 
         Assert.Equal(6, received.For(messageId));
         Assert.Equal(1, Effects.CallsFor(order));
