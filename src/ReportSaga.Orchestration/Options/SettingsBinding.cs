@@ -62,6 +62,15 @@ public static class SettingsBinding
 
     private static void Bind<TOptions>(IConfigurationSection section, TOptions options) where TOptions : class, new()
     {
+        // The binder drops a dictionary entry it cannot read (Submission__Weights__team=heavy) without a word.
+        var unreadableEntries = SetValues(section)
+            .Select(pair => (pair.Key, pair.Value, Type: DictionaryValueType<TOptions>(pair.Key)))
+            .Where(entry => entry.Type is not null && !Converts(entry.Type, entry.Value!))
+            .Select(entry => $"Setting {EnvironmentName(section.Path, entry.Key)} {ExpectedOf(entry.Type)}.")
+            .ToList();
+        if (unreadableEntries.Count > 0)
+            throw new OptionsValidationException(section.Path, typeof(TOptions), unreadableEntries);
+
         try
         {
             // An empty value means "not set", as it did before these sections were bound (a manifest's `KEY: ""` or
@@ -113,9 +122,41 @@ public static class SettingsBinding
 
     private static string Expected<TOptions>(string key)
     {
-        var property = typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p =>
+        var property = Property<TOptions>(key);
+        return ExpectedOf(property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType);
+    }
+
+    private static PropertyInfo? Property<TOptions>(string key) =>
+        typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).FirstOrDefault(p =>
             string.Equals(p.GetCustomAttribute<ConfigurationKeyNameAttribute>()?.Name ?? p.Name, key, StringComparison.OrdinalIgnoreCase));
-        var type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+
+    /// <summary>The value type when <paramref name="key"/> is an entry (<c>Weights:team</c>) of a dictionary property.</summary>
+    private static Type? DictionaryValueType<TOptions>(string key)
+    {
+        var parts = key.Split(ConfigurationPath.KeyDelimiter);
+        if (parts.Length != 2 || Property<TOptions>(parts[0])?.PropertyType is not { IsGenericType: true } type
+            || type.GetGenericTypeDefinition() != typeof(Dictionary<,>))
+            return null;
+        var valueType = type.GetGenericArguments()[1];
+        return Nullable.GetUnderlyingType(valueType) ?? valueType;
+    }
+
+    private static bool Converts(Type type, string value)
+    {
+        try
+        {
+            _ = System.ComponentModel.TypeDescriptor.GetConverter(type).ConvertFromInvariantString(value);
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or NotSupportedException or ArgumentException or OverflowException
+            || exception.InnerException is FormatException or OverflowException)
+        {
+            return false;
+        }
+    }
+
+    private static string ExpectedOf(Type? type)
+    {
         return type switch
         {
             _ when type == typeof(TimeSpan) => "must be a time span such as 00:00:15",
