@@ -62,8 +62,12 @@ public static class SettingsBinding
 
     private static void Bind<TOptions>(IConfigurationSection section, TOptions options) where TOptions : class, new()
     {
+        // An empty value means "not set", as it did before these sections were bound (a manifest's `KEY: ""` or
+        // `${X:-}`): the default stays. The binder itself would refuse it for a number, a time span or a switch.
+        var values = SetValues(section).ToList();
+
         // The binder drops a dictionary entry it cannot read (Submission__Weights__team=heavy) without a word.
-        var unreadableEntries = SetValues(section)
+        var unreadableEntries = values
             .Select(pair => (pair.Key, pair.Value, Type: DictionaryValueType<TOptions>(pair.Key)))
             .Where(entry => entry.Type is not null && !Converts(entry.Type, entry.Value!))
             .Select(entry => $"Setting {EnvironmentName(section.Path, entry.Key)} {ExpectedOf(entry.Type)}.")
@@ -73,14 +77,12 @@ public static class SettingsBinding
 
         try
         {
-            // An empty value means "not set", as it did before these sections were bound (a manifest's `KEY: ""` or
-            // `${X:-}`): the default stays. The binder itself would refuse it for a number, a time span or a switch.
-            new ConfigurationBuilder().AddInMemoryCollection(SetValues(section)).Build().Bind(options);
+            new ConfigurationBuilder().AddInMemoryCollection(values).Build().Bind(options);
         }
         catch (InvalidOperationException)
         {
             // Which keys: each set value bound alone onto fresh options, so the message needs no parsing of the binder's.
-            var failures = SetValues(section)
+            var failures = values
                 .Where(pair => !BindsAlone<TOptions>(pair.Key, pair.Value!))
                 .Select(pair => $"Setting {EnvironmentName(section.Path, pair.Key)} {Expected<TOptions>(pair.Key)}.")
                 .DefaultIfEmpty($"Setting {EnvironmentName(section.Path, "")} could not be read.")
