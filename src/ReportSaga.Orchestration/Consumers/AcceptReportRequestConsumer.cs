@@ -30,8 +30,7 @@ public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports
         if (problem is null && message.Deadline is { } deadline)
             problem = DeadlineProblem(deadline, out deadlineAt);
         // Sent to the saga's own queue: no other broker client can start a report but through RequestReport.
-        var saga = await context.GetSendEndpoint(ReportSagaQueues.SagaAddress);
-        await saga.Send(new ReportRequestAccepted
+        await AnswerIds.SendToSagaAsync(context, new ReportRequestAccepted
         {
             RequestId = message.RequestId,
             // A request that cannot run keeps no body: its saga row stores nothing large.
@@ -43,7 +42,7 @@ public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports
             Context = RequestReportRules.Context(message.Context) is null ? message.Context : null,
             DeadlineAt = problem is null ? deadlineAt : null,
             Problem = problem,
-        }, context.CancellationToken);
+        });
     }
 
     /// <summary>

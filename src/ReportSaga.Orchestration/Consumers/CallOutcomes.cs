@@ -9,13 +9,12 @@ namespace ReportSaga.Orchestration.Consumers;
 /// <summary>The events a consumer answers with when a Batch API call did not succeed.</summary>
 internal static class CallOutcomes
 {
-    /// <summary>Sends an answer straight to the saga's own queue (answers are never published).</summary>
-    public static async Task AnswerAsync<T>(this ConsumeContext context, T answer)
-        where T : class, IStepMessage
-    {
-        var saga = await context.GetSendEndpoint(ReportSagaQueues.SagaAddress);
-        await saga.Send(answer, context.CancellationToken);
-    }
+    /// <summary>
+    /// Sends an answer straight to the saga's own queue (answers are never published), with an id derived from the
+    /// consumed message's (<see cref="AnswerIds"/>): one answer per command, however often the command is consumed.
+    /// </summary>
+    public static Task AnswerAsync<T>(this ConsumeContext context, T answer)
+        where T : class, IStepMessage => AnswerIds.SendToSagaAsync(context, answer);
 
     /// <summary>The call's answer ends the report with <paramref name="reason"/> and the provider's errors.</summary>
     public static ReportRejected Rejected<T>(IStepMessage step, string reason, BatchApiResult<T> result)

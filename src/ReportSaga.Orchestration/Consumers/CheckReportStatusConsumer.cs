@@ -14,7 +14,7 @@ namespace ReportSaga.Orchestration.Consumers;
 /// comes due after its report has moved on (ended, or a newer check) is dropped without a call (<see cref="IReportStepCheck"/>).
 /// </summary>
 public sealed class CheckReportStatusConsumer(IBatchApiClient client, IReportStepCheck steps, ILogger<CheckReportStatusConsumer> logger)
-    : IConsumer<CheckReportStatus>, ICallsOutside
+    : IConsumer<CheckReportStatus>
 {
     public async Task Consume(ConsumeContext<CheckReportStatus> context)
     {

@@ -8,7 +8,7 @@ using ReportSaga.Orchestration.Telemetry;
 namespace ReportSaga.Orchestration.Consumers;
 
 /// <summary>Calls retry-report for a report in internal_error (a retried report is not charged again).</summary>
-public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<RetryReport>, ICallsOutside
+public sealed class RetryReportConsumer(IBatchApiClient client) : IConsumer<RetryReport>
 {
     public async Task Consume(ConsumeContext<RetryReport> context)
     {

@@ -25,7 +25,7 @@ public sealed class SubmitReportConsumer(
     IOptions<BatchApiOptions> options,
     TimeProvider time,
     ILogger<SubmitReportConsumer> logger)
-    : IConsumer<SubmitReport>, ICallsOutside
+    : IConsumer<SubmitReport>
 {
     /// <summary>How often a duplicate looks whether the attempt it waits for has resolved its claim.</summary>
     private static readonly TimeSpan ClaimPollInterval = TimeSpan.FromSeconds(1);
@@ -112,7 +112,7 @@ public sealed class SubmitReportConsumer(
 
     /// <summary>
     /// Claims the submission. A claim another attempt took and never resolved usually means that attempt crashed
-    /// mid-call, but this consumer runs with no transaction or inbox lock held (<see cref="ICallsOutside"/>), so it may
+    /// mid-call, but this consumer runs with no transaction or inbox lock held (<see cref="Messaging.ReportSagaQueues.AnswersOnly"/>), so it may
     /// also be a duplicate delivery of this same command (a redelivery after a lost broker connection) whose first
     /// attempt is still in its call. Answering "uncertain" at once would then end a report the provider is accepting
     /// right now: so wait until that attempt resolves its claim, or could no longer be running (its claim is older

@@ -8,7 +8,7 @@ using ReportSaga.Orchestration.Telemetry;
 namespace ReportSaga.Orchestration.Consumers;
 
 /// <summary>Calls request-validate (free of charge) and tells the saga what the provider said.</summary>
-public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<ValidateReport>, ICallsOutside
+public sealed class ValidateReportConsumer(IBatchApiClient client) : IConsumer<ValidateReport>
 {
     public async Task Consume(ConsumeContext<ValidateReport> context)
     {

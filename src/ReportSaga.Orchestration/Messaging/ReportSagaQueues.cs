@@ -14,6 +14,15 @@ public static class ReportSagaQueues
     public const string CheckStatus = "check-report-status";
     public const string Retry = "retry-report";
 
+    /// <summary>
+    /// Whether the consumers of <paramref name="queue"/> only answer the saga: the request entry and the Batch API
+    /// consumers. They store nothing in a consume's transaction (the submission ledger keeps its own), so they need no
+    /// transactional outbox or inbox: their answer is sent when they finish, with an id derived from the consumed
+    /// message (<see cref="AnswerIds"/>), and the saga's inbox drops a repeat. Every other queue (the saga's, the
+    /// scheduler's) consumes behind the transactional outbox.
+    /// </summary>
+    public static bool AnswersOnly(string queue) => queue is RequestReportEndpoint.Name or Validate or Submit or CheckStatus or Retry;
+
     public static readonly Uri SagaAddress = new($"queue:{Saga}");
     public static readonly Uri ValidateAddress = new($"queue:{Validate}");
     public static readonly Uri SubmitAddress = new($"queue:{Submit}");

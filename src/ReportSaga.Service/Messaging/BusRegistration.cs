@@ -2,7 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using ReportSaga.Orchestration;
-using ReportSaga.Orchestration.Consumers;
+using ReportSaga.Orchestration.Messaging;
 using ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 using ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 using ReportSaga.EntityFrameworkCoreIntegration.Scheduling;
@@ -49,20 +49,22 @@ public static class BusRegistration
             x.AddDurableMessageScheduler();
             configureBus?.Invoke(x);
 
-            // The transactional outbox and inbox: what a consumer or the saga publishes, sends or schedules is stored
-            // with its state change and delivered after the commit; a redelivered message is not consumed twice.
-            // Retry sits outside it, so a failed attempt's messages are discarded and concurrency conflicts on the
-            // saga store are retried against fresh state. The Batch API consumers run with no transaction open while
-            // they wait on the provider, so a slow provider holds no connection, transaction or row lock.
-            x.AddReportSagaOutbox(o =>
-            {
-                o.ApplyToAllEndpoints = false;
-                o.ConsumesOutsideTransaction = ICallsOutside.IsMarked;
-            });
-            x.AddConfigureEndpointsCallback((context, _, endpoint) =>
+            // The transactional outbox and inbox on the saga's and the scheduler's queues: what the saga publishes,
+            // sends or schedules is stored with its state change and delivered after the commit; a redelivered message
+            // is not consumed twice. Retry sits outside it, so a failed attempt's messages are discarded and concurrency
+            // conflicts on the saga store are retried against fresh state.
+            // The request entry and the Batch API consumers store nothing in their consume: they run with no database
+            // transaction (a slow provider holds no connection, transaction or row lock) and their answer leaves when
+            // they finish, through MassTransit's in-memory outbox, with an id the saga's inbox recognises on a repeat
+            // (ReportSagaQueues.AnswersOnly). That saves each of them an inbox row, an outbox row and two transactions.
+            x.AddReportSagaOutbox(o => o.ApplyToAllEndpoints = false);
+            x.AddConfigureEndpointsCallback((context, name, endpoint) =>
             {
                 endpoint.UseReportSagaMessageRetry();
-                endpoint.UseReportSagaOutbox(context);
+                if (ReportSagaQueues.AnswersOnly(name))
+                    endpoint.UseInMemoryOutbox(context);
+                else
+                    endpoint.UseReportSagaOutbox(context);
             });
 
             if (parts.RabbitMq is { } amqp)
