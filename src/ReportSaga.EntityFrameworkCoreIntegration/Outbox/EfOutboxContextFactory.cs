@@ -2,11 +2,9 @@ using MassTransit;
 using MassTransit.Middleware;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using ReportSaga.EntityFrameworkCoreIntegration.Delivery;
 using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
 using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 
@@ -17,23 +15,17 @@ namespace ReportSaga.EntityFrameworkCoreIntegration.Outbox;
 /// messages and "consumed" commit together; the consume then ends and its messages are handed to the
 /// <see cref="OutboxDeliveryService"/>, which sends them off the consumer's path (core would send them in the consume
 /// itself; why it does not here is told on <see cref="OutboxDeliveryService"/>). A redelivered message that finds its inbox row consumed skips the consumer and is only handed over
-/// again if still undelivered. Two ways to run the consumer:
-/// <list type="bullet">
-/// <item>Inside the lock (sagas and most consumers): PostgreSQL, one READ COMMITTED transaction that inserts the
-/// inbox row for (message id, consumer) if missing, locks it (<c>SELECT … FOR UPDATE</c>: a duplicate waits, then sees
-/// "consumed"), runs the consumer (core's <c>OutboxMessagePipe</c>) and commits. SQLite, one instance only: an
-/// in-process lock per inbox key, with the consumer's saves collected and written in one short transaction.</item>
-/// <item>Outside any transaction (the consumers <see cref="ReportSagaOutboxOptions.ConsumesOutsideTransaction"/>
-/// chooses, which call other services): see <c>EfOutboxContextFactory.OutsideTransaction.cs</c>.</item>
-/// </list>
+/// again if still undelivered. Every consumer and saga runs inside the lock on its inbox row: PostgreSQL, one READ
+/// COMMITTED transaction that inserts the inbox row for (message id, consumer) or counts the receive, locks it (one
+/// <c>INSERT … ON CONFLICT DO UPDATE … RETURNING</c>: a duplicate waits, then sees "consumed"), runs the consumer
+/// (core's <c>OutboxMessagePipe</c>) and commits. SQLite, one instance only: an in-process lock per inbox key, with the
+/// consumer's saves collected and written in one short transaction.
 /// </summary>
-internal sealed partial class EfOutboxContextFactory(
+internal sealed class EfOutboxContextFactory(
     IMessagingDbContextFactory contexts,
     IServiceProvider provider,
     IOptions<ReportSagaOutboxOptions> options,
     OutboxDeliveryService deliveries,
-    OutsideTransactionConsumers outsideTransaction,
-    ILogger<EfOutboxContextFactory> logger,
     TimeProvider time) : IOutboxContextFactory<DbContext>
 {
     // The message scope's DbContext: the saga repository and the application's scoped services save through it too.
@@ -53,8 +45,6 @@ internal sealed partial class EfOutboxContextFactory(
         Committed,
     }
 
-    private string InboxLockSql => Dialect.ForUpdate("SELECT * FROM inbox_state WHERE message_id = {0} AND consumer_id = {1}");
-
     // First sight, the attempt's count and the lock in one statement and one round trip. Under READ COMMITTED a
     // concurrent duplicate's insert of the same key waits for ours to commit or roll back; then it updates the committed
     // row (taking its lock, as FOR UPDATE would) and sees it as committed: "consumed" if ours was.
@@ -64,23 +54,15 @@ internal sealed partial class EfOutboxContextFactory(
         "ON CONFLICT (message_id, consumer_id) DO UPDATE SET lock_id = excluded.lock_id, receive_count = inbox_state.receive_count + 1 " +
         "RETURNING " + InboxRowReader.Columns;
 
-    private const string InboxInsertIfMissingSql =
-        "INSERT INTO inbox_state (message_id, consumer_id, lock_id, received, receive_count, expiration_time) " +
-        "VALUES (@message_id, @consumer_id, @lock_id, @received, 0, @expiration_time) " +
-        "ON CONFLICT (message_id, consumer_id) DO NOTHING";
-
     public async Task Send<T>(ConsumeContext<T> context, OutboxConsumeOptions consumeOptions, IPipe<OutboxConsumeContext<T>> next)
         where T : class
     {
         var messageId = context.GetOriginalMessageId() ?? IdFromBody(context.ReceiveContext);
         var started = time.GetTimestamp();
 
-        var outside = outsideTransaction.Contains(consumeOptions.ConsumerType);
         var lap = Lap.Again;
         while (lap == Lap.Again)
-            lap = outside
-                ? await ConsumeOutsideTransactionAsync(context, consumeOptions, next, messageId, started)
-                : await ExecuteAsync(context, consumeOptions, next, messageId, started);
+            lap = await ExecuteAsync(context, consumeOptions, next, messageId, started);
 
         // After the locks are released, so the worker can take the row at once.
         if (lap == Lap.Committed)

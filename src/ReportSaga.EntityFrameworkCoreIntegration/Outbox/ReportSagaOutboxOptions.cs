@@ -65,16 +65,6 @@ public sealed class ReportSagaOutboxOptions
     /// <summary>The delivery retry and parking policy these options describe.</summary>
     internal SendRetryPolicy DeliveryRetryPolicy => new(DeliveryRetryDelay, DeliveryMaxRetryDelay, DeliveryParkAfterAttempts);
 
-    /// <summary>
-    /// Which consumers run with no database transaction open, given the consumer's type (null: none; sagas never):
-    /// for consumers that call other services, so that a slow call holds no connection, transaction or row lock. Such
-    /// a consumer's saves and outgoing messages are collected in memory while it runs, and written with "consumed" in
-    /// one short transaction afterwards, unless a duplicate delivery of the same message got there first, in which
-    /// case this attempt's are discarded. The price: duplicates of one message may run the consumer at the same time
-    /// (the inbox still lets only one of them take effect), so the consumer must tolerate that.
-    /// </summary>
-    public Func<Type, bool>? ConsumesOutsideTransaction { get; set; }
-
     /// <summary>Fault injection for tests: runs right after a consume committed, before its messages are delivered.</summary>
     internal Func<Guid, Task>? AfterConsumeCommitted { get; set; }
 }

@@ -4,7 +4,6 @@ using MassTransit.Middleware;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Options;
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.EntityFrameworkCoreIntegration.Delivery;
 using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
@@ -47,7 +46,6 @@ public static class ReportSagaOutboxRegistrationExtensions
         configurator.AddMetrics();
         configurator.TryAddSingleton<PersistenceTelemetry>();
         configurator.TryAddScoped<IOutboxContextFactory<DbContext>, EfOutboxContextFactory>();
-        configurator.TryAddSingleton<OutsideTransactionConsumers>();
         configurator.TryAddSingleton<OutboxDeliveryService>();
         configurator.AddSingleton<IHostedService>(provider => provider.GetRequiredService<OutboxDeliveryService>());
         configurator.TryAddSingleton<InboxCleanupService>();
@@ -63,11 +61,6 @@ public static class ReportSagaOutboxRegistrationExtensions
     {
         ArgumentNullException.ThrowIfNull(configurator);
         ArgumentNullException.ThrowIfNull(context);
-
-        // Connected before core's observer, so a consumer is recorded before its first message can arrive.
-        if (context.GetRequiredService<IOptions<ReportSagaOutboxOptions>>().Value.ConsumesOutsideTransaction is { } outside)
-            configurator.ConnectConsumerConfigurationObserver(
-                new OutsideTransactionConsumerObserver(outside, context.GetRequiredService<OutsideTransactionConsumers>()));
 
         var observer = new OutboxConsumePipeSpecificationObserver<DbContext>(configurator, context);
         configurator.ConnectConsumerConfigurationObserver(observer);
