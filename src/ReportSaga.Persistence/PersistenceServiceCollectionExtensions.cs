@@ -92,7 +92,12 @@ public static class PersistenceServiceCollectionExtensions
         Action<DbContextOptionsBuilder, StorageSettings> configure)
         where TContext : ReportSagaDbContext
     {
-        services.AddDbContextFactory<TContext>(options => configure(options, settings));
+        // Pooled: a plain factory builds each context's internal services afresh (EF looks its options up in a
+        // process-wide cache and creates a service scope per context), which was the largest single allocation of a
+        // consume (several per consumed message). A pooled context keeps them and is reset when it is returned; the
+        // context holds no state of its own besides what EF resets (AutoSavepointsEnabled is set in its constructor,
+        // which EF snapshots for every lease).
+        services.AddPooledDbContextFactory<TContext>(options => configure(options, settings));
         services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
         services.TryAddScoped<ReportSagaDbContext>(provider => provider.GetRequiredService<TContext>());
         services.TryAddSingleton(provider => new ReportSagaDbContextFactory<TContext>(provider.GetRequiredService<IDbContextFactory<TContext>>(), dialect));

@@ -1,6 +1,7 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using ReportSaga.EntityFrameworkCoreIntegration.Transactions;
 
 namespace ReportSaga.EntityFrameworkCoreIntegration.Sagas;
 
@@ -16,21 +17,37 @@ internal static class SagaVersions
 
     private static void Advance(DbContext context)
     {
-        context.ChangeTracker.DetectChanges();
-        foreach (var entry in context.ChangeTracker.Entries<ISagaVersion>())
+        // A save the outbox collects writes nothing yet: the version advances once, at the save that writes.
+        if (DeferredSaves.IsDeferred(context))
+            return;
+
+        // Only the sagas' entries are looked at for changes here (SaveChanges itself then detects the rest once): a
+        // whole-context DetectChanges per save was the largest allocation of a consume, after EF's own.
+        var tracker = context.ChangeTracker;
+        var detecting = tracker.AutoDetectChangesEnabled;
+        tracker.AutoDetectChangesEnabled = false;
+        try
         {
-            switch (entry.State)
+            foreach (var entry in tracker.Entries<ISagaVersion>())
             {
-                case EntityState.Added when entry.Entity.Version <= 0:
-                    entry.Entity.Version = 1;
-                    break;
-                case EntityState.Modified:
-                    var version = entry.Property(x => x.Version);
-                    // Only once per save: a retried SaveChanges must not skip a number against the original.
-                    if (version.CurrentValue == version.OriginalValue)
-                        version.CurrentValue = version.OriginalValue + 1;
-                    break;
+                entry.DetectChanges();
+                switch (entry.State)
+                {
+                    case EntityState.Added when entry.Entity.Version <= 0:
+                        entry.Entity.Version = 1;
+                        break;
+                    case EntityState.Modified:
+                        var version = entry.Property(x => x.Version);
+                        // Only once per save: a retried SaveChanges must not skip a number against the original.
+                        if (version.CurrentValue == version.OriginalValue)
+                            version.CurrentValue = version.OriginalValue + 1;
+                        break;
+                }
             }
+        }
+        finally
+        {
+            tracker.AutoDetectChangesEnabled = detecting;
         }
     }
 

@@ -35,4 +35,26 @@ public sealed class When_storage_is_configured
         Assert.Equal(StorageProvider.Sqlite, settings.Provider);
         Assert.Equal("sqlite://" + Path.Combine(root, "reportsaga.db"), settings.Description);
     }
+
+    [Fact]
+    public void A_postgres_connection_string_gets_the_services_defaults()
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(
+            DbContextOptionsConfiguration.WithServiceDefaults("Host=db.internal;Database=reports;Username=svc;Password=s3cret"));
+
+        Assert.True(connection.NoResetOnClose);
+        Assert.Equal(64, connection.MaxAutoPrepare);
+        Assert.Equal("s3cret", connection.Password);
+    }
+
+    [Theory]
+    [InlineData("Host=db;Max Auto Prepare=0;No Reset On Close=false")]
+    [InlineData("Host=db;MaxAutoPrepare=0;NoResetOnClose=false")]
+    public void An_operators_own_pooling_and_preparing_settings_are_kept(string connectionString)
+    {
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(DbContextOptionsConfiguration.WithServiceDefaults(connectionString));
+
+        Assert.False(connection.NoResetOnClose);
+        Assert.Equal(0, connection.MaxAutoPrepare);
+    }
 }
