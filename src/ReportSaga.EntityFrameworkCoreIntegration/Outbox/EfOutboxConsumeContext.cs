@@ -79,7 +79,10 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
             // transaction: the same outcome as sending it to the scheduler's queue, without the round trip.
             if (_schedules is not null && context.Message is ScheduleMessage schedule)
             {
-                await _schedules.ScheduleAsync(_db, schedule, ScheduleCommandContext.Of(context), SerializerContext, CancellationToken);
+                // MassTransit generated its token just now (a ScheduleSend makes a new one each time), so no stored
+                // row can carry it: it is not looked up.
+                await _schedules.ScheduleAsync(_db, schedule, ScheduleCommandContext.Of(context), SerializerContext, CancellationToken,
+                    tokenIsNew: true);
                 return;
             }
             if (_schedules is not null && context.Message is CancelScheduledMessage cancel)

@@ -19,15 +19,19 @@ internal sealed class ScheduledMessageStore(TimeProvider time, IOptions<DurableS
 {
     private readonly DurableSchedulerOptions _options = options.Value;
 
-    /// <summary>Stores <paramref name="message"/>'s payload for sending at its scheduled time; <paramref name="sent"/> describes the schedule command itself.</summary>
+    /// <summary>
+    /// Stores <paramref name="message"/>'s payload for sending at its scheduled time; <paramref name="sent"/> describes
+    /// the schedule command itself. <paramref name="tokenIsNew"/>: the token was generated in this consume, so only the
+    /// rows this DbContext tracks can carry it (a schedule command from the bus may be a repeat, and is looked up).
+    /// </summary>
     public async Task ScheduleAsync(DbContext db, ScheduleMessage message, ScheduleCommandContext sent, SerializerContext serializer,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool tokenIsNew = false)
     {
         // The payload as a full MassTransit envelope, re-serialized at send time with the stored ids and headers.
         var body = serializer.GetMessageSerializer(message.Payload, message.PayloadType)
             .GetMessageBody(new MessageSendContext<ScheduleMessage>(message));
 
-        var row = await FindAsync(db, message.CorrelationId, cancellationToken);
+        var row = tokenIsNew ? FindTracked(db, message.CorrelationId) : await FindAsync(db, message.CorrelationId, cancellationToken);
         if (row is { Cancelled: true })
             return;
 
@@ -88,8 +92,11 @@ internal sealed class ScheduledMessageStore(TimeProvider time, IOptions<DurableS
 
     /// <summary>The row of this token, whether already tracked by this consume or stored.</summary>
     private static async Task<ScheduledMessageRecord?> FindAsync(DbContext db, Guid tokenId, CancellationToken cancellationToken) =>
-        db.Set<ScheduledMessageRecord>().Local.FirstOrDefault(x => x.TokenId == tokenId)
+        FindTracked(db, tokenId)
         ?? await db.Set<ScheduledMessageRecord>().AsTracking().SingleOrDefaultAsync(x => x.TokenId == tokenId, cancellationToken);
+
+    private static ScheduledMessageRecord? FindTracked(DbContext db, Guid tokenId) =>
+        db.Set<ScheduledMessageRecord>().Local.FirstOrDefault(x => x.TokenId == tokenId);
 }
 
 /// <summary>What the schedule command itself carried: its ids, addresses and headers, from a send or a receive.</summary>
