@@ -24,7 +24,7 @@ Interrupt.OnCtrlC();
 var serviceDll = options.ServiceDll ?? ServiceBuild.Locate();
 if (options.Waiting.Count > 0)
     return await WaitingMode.RunAsync(options, serviceDll);
-Console.WriteLine($"end-to-end benchmark: {options.Reports:N0} reports, {options.Instances} instance(s), Submission__MaxInFlight={options.MaxInFlight}, " +
+Console.WriteLine($"end-to-end benchmark: {options.Reports:N0} reports{(options.Warmup > 0 ? $" after {options.Warmup:N0} not counted (warm-up)" : "")}, {options.Instances} instance(s), Submission__MaxInFlight={options.MaxInFlight}, " +
                   $"in-memory bound {(options.SkipInMemory ? "skipped" : "included")}");
 Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {LoadAverage()} (shared with other work: figures are lower bounds)");
 Console.WriteLine($"service: {serviceDll} ({ServiceBuild.Configuration}), source {ServiceBuild.SourceRevision()}");

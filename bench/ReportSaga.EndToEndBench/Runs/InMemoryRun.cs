@@ -39,7 +39,8 @@ internal static class InMemoryRun
         services.AddBatchApiClient(configuration);
         services.AddReportSagaOptions(configuration);
         services.AddSingleton<ISubmissionLedger, InMemorySubmissionLedger>();
-        services.AddSingleton(tracker);
+        var active = new ActiveTracker(tracker);
+        services.AddSingleton(active);
         services.AddMassTransit(x =>
         {
             x.DisableUsageTelemetry();
@@ -67,6 +68,7 @@ internal static class InMemoryRun
         await granter.StartAsync(CancellationToken.None);
         try
         {
+            await WarmUp.RunAsync(options, active, tracker, bus, simulator.State, () => Task.FromResult("(in memory: no saga rows to show)"));
             var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
             await new RunLoop
             {

@@ -50,8 +50,14 @@ internal static class ServiceRun
                 services.Add(ServiceProcess.Start($"service-{(char)('a' + i)}", serviceDll, settings));
             await Task.WhenAll(services.Select(s => s.WaitUntilReadyAsync(ReadyLimit)));
 
-            subscriber = await StartSubscriberAsync(amqp, tracker);
+            var active = new ActiveTracker(tracker);
+            subscriber = await StartSubscriberAsync(amqp, active);
             var bus = subscriber.GetRequiredService<IBus>();
+            Func<string?> broken = () => services.Any(s => s.HasExited)
+                ? "A service process exited during the run:" + Environment.NewLine + DescribeServices(services.Where(s => s.HasExited))
+                : null;
+            await WarmUp.RunAsync(options, active, tracker, bus, simulator.State,
+                async () => await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services), broken);
 
             // The window starts here: start-up, migrations and topology are not counted.
             await database.ResetStatementsAsync();
@@ -70,9 +76,7 @@ internal static class ServiceRun
                 StallLimit = options.StallLimit,
                 Deliveries = async () => (await management.CountsAsync(virtualHost)).Delivered,
                 DescribeStall = async () => await database.DescribeSagaStatesAsync() + Environment.NewLine + DescribeServices(services),
-                Broken = () => services.Any(s => s.HasExited)
-                    ? "A service process exited during the run:" + Environment.NewLine + DescribeServices(services.Where(s => s.HasExited))
-                    : null,
+                Broken = broken,
             }.RunAsync();
 
             // Read at the last end, so idle time after it is not counted.
@@ -155,7 +159,7 @@ internal static class ServiceRun
         InitialCredits = long.MaxValue / 4,
     });
 
-    private static async Task<ServiceProvider> StartSubscriberAsync(Uri amqp, ReportTracker tracker)
+    private static async Task<ServiceProvider> StartSubscriberAsync(Uri amqp, ActiveTracker tracker)
     {
         var services = new ServiceCollection();
         services.AddSingleton(tracker);
