@@ -98,8 +98,10 @@ public static class PersistenceServiceCollectionExtensions
         // context holds no state of its own besides what EF resets (AutoSavepointsEnabled is set in its constructor,
         // which EF snapshots for every lease).
         services.AddPooledDbContextFactory<TContext>(options => configure(options, settings));
-        services.TryAddScoped(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
-        services.TryAddScoped<ReportSagaDbContext>(provider => provider.GetRequiredService<TContext>());
+        // One registration only: the scope disposes what each factory registration returned, and a pooled context
+        // disposed twice can go back to the pool while another scope has already leased it again (two scopes, one
+        // connection). Nothing resolves TContext itself.
+        services.TryAddScoped<ReportSagaDbContext>(provider => provider.GetRequiredService<IDbContextFactory<TContext>>().CreateDbContext());
         services.TryAddSingleton(provider => new ReportSagaDbContextFactory<TContext>(provider.GetRequiredService<IDbContextFactory<TContext>>(), dialect));
         services.TryAddSingleton<IReportSagaDbContextFactory>(provider => provider.GetRequiredService<ReportSagaDbContextFactory<TContext>>());
         // How the MassTransit stand-ins (saga repository, outbox, scheduler) reach this database.
