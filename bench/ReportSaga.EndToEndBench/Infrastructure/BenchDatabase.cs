@@ -65,19 +65,22 @@ internal sealed class BenchDatabase : IAsyncDisposable
             await ExecuteAsync(_adminConnectionString, $"SELECT pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = '{Name}'), 0)");
     }
 
-    /// <summary>Statement executions on this database by normalised text, most frequent first; empty when not counted.</summary>
-    public async Task<IReadOnlyList<(string Query, long Calls)>> StatementsAsync()
+    /// <summary>
+    /// Statement executions on this database by normalised text, most frequent first, with the server's time executing
+    /// them (planning included; not the time between statements); empty when not counted.
+    /// </summary>
+    public async Task<IReadOnlyList<StatementCount>> StatementsAsync()
     {
         if (!CountsStatements)
             return [];
         await using var connection = await OpenAdminAsync();
         await using var command = new NpgsqlCommand(
-            "SELECT query, calls FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = @db ORDER BY calls DESC", connection);
+            "SELECT query, calls, total_exec_time + total_plan_time FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid WHERE d.datname = @db ORDER BY calls DESC", connection);
         command.Parameters.AddWithValue("db", Name);
-        var rows = new List<(string, long)>();
+        var rows = new List<StatementCount>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
-            rows.Add((reader.GetString(0), reader.GetInt64(1)));
+            rows.Add(new StatementCount(reader.GetString(0), reader.GetInt64(1), TimeSpan.FromMilliseconds(reader.GetDouble(2))));
         return rows;
     }
 

@@ -7,7 +7,7 @@ namespace ReportSaga.EndToEndBench.Infrastructure;
 
 /// <summary>
 /// A PostgreSQL cluster of the benchmark's own (initdb into a temporary folder, loopback only, trust
-/// authentication), started with <c>shared_preload_libraries=pg_stat_statements</c> so statements can be counted
+/// authentication), started with <c>shared_preload_libraries=pg_stat_statements</c> (planning tracked too) so statements can be counted
 /// without restarting a shared server. Defaults otherwise as a packaged cluster (max_connections 100). As root,
 /// initdb and the server run as the <c>postgres</c> user (initdb refuses root). Stopped and deleted on dispose.
 /// </summary>
@@ -42,7 +42,7 @@ internal sealed class ThrowawayPostgres : IAsyncDisposable
             await RunAsync(bin, Path.Combine(bin, "initdb"), "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
             var port = new NpgsqlConnectionStringBuilder(cluster.AdminConnectionString).Port;
             var serverOptions = $"-p {port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={data} " +
-                                "-c shared_preload_libraries=pg_stat_statements -c max_connections=100";
+                                "-c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track_planning=on -c max_connections=100";
             await RunAsync(bin, Path.Combine(bin, "pg_ctl"), "start", "-w", "-t", "60", "-D", data, "-l", Path.Combine(data, "server.log"), "-o", serverOptions);
             return cluster;
         }

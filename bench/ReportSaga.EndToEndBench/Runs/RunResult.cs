@@ -41,7 +41,7 @@ internal sealed record RunResult
     public BrokerCounts? Broker { get; init; }
 
     /// <summary>Statement executions on the service's database over the run, by normalised text; null when not counted.</summary>
-    public IReadOnlyList<(string Query, long Calls)>? Statements { get; init; }
+    public IReadOnlyList<StatementCount>? Statements { get; init; }
 
     public long? Transactions { get; init; }
 
