@@ -8,7 +8,7 @@ internal sealed record BenchOptions
     public const string Usage =
         "Options: --reports N (2000) --warmup N (0) --instances N (1) --max-in-flight N (100000) --skip-inmemory " +
         "--rabbitmq amqp://user:pass@127.0.0.1:5672/ --rabbitmq-management http://user:pass@127.0.0.1:15672/ " +
-        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (180) --service-dll PATH; " +
+        "--postgres own|env|\"Host=…\" (own) --stall-limit SECONDS (180) --service-dll PATH --set Key=Value (a service setting; repeatable); " +
         "memory with reports waiting: --waiting N[,N…] (e.g. 1000,50000) --duration SECONDS (300) --poll-interval SECONDS (120)";
 
     public int Reports { get; init; } = 2_000;
@@ -51,6 +51,12 @@ internal sealed record BenchOptions
     /// <summary>Seeded mode: Polling__MaxInterval, the cadence of each seeded report's checks; its first checks are spread over this.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>
+    /// Service settings given with <c>--set Key=Value</c> (e.g. <c>RabbitMq__ConcurrentMessageLimit=8</c>), applied over
+    /// the benchmark's own, to measure a setting an operator would change.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The gate binds: more reports than may be in flight at once.</summary>
     public bool GateBinds => MaxInFlight < Reports;
 
@@ -83,6 +89,7 @@ internal sealed record BenchOptions
                 "--waiting" => options with { Waiting = value.Split(',').Select(n => Positive(name, n.Trim())).ToArray() },
                 "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(name, value)) },
                 "--poll-interval" => options with { PollInterval = TimeSpan.FromSeconds(Positive(name, value)) },
+                "--set" => options with { Settings = WithSetting(options.Settings, value) },
                 _ => throw new ArgumentException($"Unknown option {name}. {Usage}"),
             };
         }
@@ -91,6 +98,14 @@ internal sealed record BenchOptions
         if (!options.RabbitMq.IsLoopback || !options.RabbitMqManagement.IsLoopback)
             throw new ArgumentException("--rabbitmq and --rabbitmq-management must be loopback addresses.");
         return options;
+    }
+
+    private static Dictionary<string, string> WithSetting(IReadOnlyDictionary<string, string> settings, string assignment)
+    {
+        var equals = assignment.IndexOf('=', StringComparison.Ordinal);
+        if (equals <= 0)
+            throw new ArgumentException($"--set needs Key=Value (was \"{assignment}\").");
+        return new Dictionary<string, string>(settings) { [assignment[..equals]] = assignment[(equals + 1)..] };
     }
 
     private static int Positive(string name, string value) =>

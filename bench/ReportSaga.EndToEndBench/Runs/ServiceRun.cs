@@ -46,6 +46,10 @@ internal static class ServiceRun
 
             Console.WriteLine($"  starting {options.Instances} service process(es) on virtual host {virtualHost}, database {database.Name}");
             var settings = ServiceSettings(options, amqp, database.ConnectionString, simulator.BaseAddress);
+            foreach (var (key, value) in options.Settings)
+                settings[key] = value;
+            if (options.Settings.Count > 0)
+                Console.WriteLine("  settings given with --set: " + string.Join(", ", options.Settings.Keys));
             for (var i = 0; i < options.Instances; i++)
                 services.Add(ServiceProcess.Start($"service-{(char)('a' + i)}", serviceDll, settings));
             await Task.WhenAll(services.Select(s => s.WaitUntilReadyAsync(ReadyLimit)));

@@ -44,6 +44,8 @@ internal static class WaitingRun
             });
             var amqp = new UriBuilder(options.RabbitMq) { Path = "/" + Uri.EscapeDataString(virtualHost) }.Uri;
             var baseSettings = ServiceSettings(amqp, database.ConnectionString, simulator.BaseAddress);
+            foreach (var (key, value) in options.Settings)
+                baseSettings[key] = value;
 
             // 1. The template: one report through the real service to Waiting; its first check half an hour away.
             Console.WriteLine($"  template: one report through a service process to Waiting (virtual host {virtualHost}, database {database.Name})");
