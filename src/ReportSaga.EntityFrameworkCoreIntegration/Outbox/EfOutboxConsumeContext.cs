@@ -27,10 +27,15 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
     private readonly SemaphoreSlim _addLock = new(1, 1);
     private readonly ScheduledMessageStore? _schedules;
 
+    // PostgreSQL: the upsert that locked the inbox row wrote it consumed already (it commits with the consume or not
+    // at all), so the row read back says consumed before the consumer has run.
+    private readonly bool _consumedOnInsert;
+
     public EfOutboxConsumeContext(ConsumeContext<TMessage> context, OutboxConsumeOptions options, IServiceProvider provider,
-        DbContext db, IDatabaseDialect dialect, InboxState inbox, HeldLocks locks, TimeProvider time)
+        DbContext db, IDatabaseDialect dialect, InboxState inbox, HeldLocks locks, TimeProvider time, bool consumedOnInsert)
         : base(context, options, provider)
     {
+        _consumedOnInsert = consumedOnInsert;
         _db = db;
         _dialect = dialect;
         _inbox = inbox;
@@ -45,13 +50,15 @@ internal sealed class EfOutboxConsumeContext<TMessage> : OutboxConsumeContextPro
 
     public override Guid? MessageId => _inbox.MessageId;
     public override bool ContinueProcessing { get; set; } = true;
-    public override bool IsMessageConsumed => _inbox.Consumed.HasValue;
+    public override bool IsMessageConsumed => !_consumedOnInsert && _inbox.Consumed.HasValue;
     public override bool IsOutboxDelivered => _inbox.Delivered.HasValue;
     public override int ReceiveCount => _inbox.ReceiveCount;
     public override long? LastSequenceNumber => _inbox.LastSequenceNumber;
 
     public override async Task SetConsumed()
     {
+        if (_consumedOnInsert)
+            return;
         _inbox.Consumed = Now;
         await _db.SaveChangesAsync(CancellationToken);
     }

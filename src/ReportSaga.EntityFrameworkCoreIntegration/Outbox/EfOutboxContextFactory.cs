@@ -33,6 +33,9 @@ internal sealed class EfOutboxContextFactory(
 
     private IDatabaseDialect Dialect => contexts.Dialect;
 
+    // The inbox row of the consume that committed (its key, for recording the delivery).
+    private long? _committedInboxId;
+
     private enum Lap
     {
         Again,
@@ -47,10 +50,12 @@ internal sealed class EfOutboxContextFactory(
 
     // First sight, the attempt's count and the lock in one statement and one round trip. Under READ COMMITTED a
     // concurrent duplicate's insert of the same key waits for ours to commit or roll back; then it updates the committed
-    // row (taking its lock, as FOR UPDATE would) and sees it as committed: "consumed" if ours was.
+    // row (taking its lock, as FOR UPDATE would) and sees it as committed. A first sight is written consumed at once:
+    // the row becomes visible with the consume's commit or never (a failed consume rolls it back), so a row anyone
+    // else can see is a consumed one, and the consume's commit needs no second write of the row.
     private const string InboxUpsertSql =
-        "INSERT INTO inbox_state (message_id, consumer_id, lock_id, received, receive_count, expiration_time) " +
-        "VALUES (@message_id, @consumer_id, @lock_id, @received, 1, @expiration_time) " +
+        "INSERT INTO inbox_state (message_id, consumer_id, lock_id, received, receive_count, expiration_time, consumed) " +
+        "VALUES (@message_id, @consumer_id, @lock_id, @received, 1, @expiration_time, @received) " +
         "ON CONFLICT (message_id, consumer_id) DO UPDATE SET lock_id = excluded.lock_id, receive_count = inbox_state.receive_count + 1 " +
         "RETURNING " + InboxRowReader.Columns;
 
@@ -66,9 +71,10 @@ internal sealed class EfOutboxContextFactory(
 
         // After the locks are released, so the worker can take the row at once.
         if (lap == Lap.Committed)
-            deliveries.DeliverSoon(new CommittedConsume(messageId, consumeOptions.ConsumerId, CommittedMessages(messageId, consumeOptions.ConsumerId)));
+            deliveries.DeliverSoon(new CommittedConsume(messageId, consumeOptions.ConsumerId, _committedInboxId,
+                CommittedMessages(messageId, consumeOptions.ConsumerId)));
         else if (lap == Lap.DoneDeliveryPending)
-            deliveries.DeliverSoon(new CommittedConsume(messageId, consumeOptions.ConsumerId, Messages: null));
+            deliveries.DeliverSoon(new CommittedConsume(messageId, consumeOptions.ConsumerId, InboxId: null, Messages: null));
     }
 
     /// <summary>The outbox rows this consume just committed, in store order (still tracked by its DbContext).</summary>
@@ -133,7 +139,8 @@ internal sealed class EfOutboxContextFactory(
                 inbox.ReceiveCount++;
             }
 
-            if (inbox.Consumed.HasValue)
+            // PostgreSQL: the upsert inserted the row (first sight) or counted a receive of a committed, so consumed, one.
+            if (noRowLocks ? inbox.Consumed.HasValue : inbox.ReceiveCount > 1)
             {
                 // A redelivery (or a duplicate that waited on the lock): the consumer does not run again.
                 await CommitAsync(transaction, cancellationToken);
@@ -143,9 +150,11 @@ internal sealed class EfOutboxContextFactory(
                 return inbox.Delivered.HasValue ? Lap.Done : Lap.DoneDeliveryPending;
             }
 
-            var outboxContext = new EfOutboxConsumeContext<T>(context, consumeOptions, provider, db, Dialect, inbox, locks, time);
+            var outboxContext = new EfOutboxConsumeContext<T>(context, consumeOptions, provider, db, Dialect, inbox, locks, time,
+                consumedOnInsert: !noRowLocks);
             await next.Send(outboxContext);
             await CommitAsync(transaction, cancellationToken);
+            _committedInboxId = inbox.Id;
 
             if (options.Value.AfterConsumeCommitted is { } hook)
                 await hook(messageId);

@@ -19,6 +19,10 @@ public sealed class InboxState
     public DateTime Received { get; set; }
     public int ReceiveCount { get; set; }
     public DateTime? ExpirationTime { get; set; }
+    /// <summary>
+    /// When the message was consumed, UTC. PostgreSQL writes it with the row, as the consume that commits begins (the row
+    /// is visible only once that consume has committed); SQLite when the consume commits.
+    /// </summary>
     public DateTime? Consumed { get; set; }
     public DateTime? Delivered { get; set; }
 

@@ -27,8 +27,9 @@ public sealed class ReportSagaOutboxOptions
     public TimeSpan DeliveryInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// How long after its commit a consumed message is left to the delivery workers before the sweep takes it (they
-    /// normally send within milliseconds; the grace avoids contending with them).
+    /// How long after it was consumed (on PostgreSQL: after its consume began) a consumed message is left to the
+    /// delivery workers before the sweep takes it (they normally send within milliseconds of the commit; the grace
+    /// avoids contending with them).
     /// </summary>
     public TimeSpan DeliveryGracePeriod { get; set; } = TimeSpan.FromSeconds(10);
 
