@@ -10,7 +10,8 @@ namespace ReportSaga.EndToEndBench.Runs;
 /// Publishes a run's reports and waits until each has ended, with a progress display: live bars on a terminal, a
 /// line every 10 s otherwise (logs, pipes). Fails when nothing moves for the stall limit (no report ends, the
 /// provider gets no call and <see cref="Deliveries"/> stays put: with thousands queued, the first report may take
-/// minutes to end), or at once when <see cref="Broken"/> names a reason.
+/// minutes to end), when no report ends for twice the stall limit (a message failing and retried without end keeps
+/// the broker busy but ends nothing), or at once when <see cref="Broken"/> names a reason.
 /// </summary>
 internal sealed class RunLoop
 {
@@ -90,6 +91,8 @@ internal sealed class RunLoop
         var clock = Stopwatch.StartNew();
         var lastActivity = -1L;
         var lastChange = Stopwatch.StartNew();
+        var lastEnded = -1;
+        var lastEnd = Stopwatch.StartNew();
         var deliveries = 0L;
         var deliveriesRead = Stopwatch.StartNew();
         while (true)
@@ -104,6 +107,18 @@ internal sealed class RunLoop
             show(new Progress(clock.Elapsed, Tracker.Published, Simulator.CallCount(SimulatorEndpoint.RequestReport), ended, endsPerSecond));
             if (ended == Tracker.Count && publishing.IsCompleted)
                 return;
+
+            if (ended != lastEnded)
+            {
+                lastEnded = ended;
+                lastEnd.Restart();
+            }
+            else if (lastEnd.Elapsed > 2 * StallLimit)
+            {
+                throw new RunFailedException(
+                    $"No report ended for {2 * StallLimit.TotalSeconds:0} s ({ended} of {Tracker.Count} ended, {Tracker.Published} published), " +
+                    "although messages still moved: something is being retried without end." + Environment.NewLine + await DescribeStall());
+            }
 
             if (deliveriesRead.Elapsed > DeliveriesEvery)
             {
