@@ -20,6 +20,12 @@ WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
 SELECT format('ALTER DATABASE %I OWNER TO %I', :'database', :'owner_role') \gexec
 SELECT format('REVOKE ALL ON DATABASE %I FROM PUBLIC', :'database') \gexec
 SELECT format('GRANT CONNECT ON DATABASE %I TO %I', :'database', :'app_role') \gexec
+-- A transaction the service leaves open (a bug, a process frozen mid-consume) would hold its row locks and stall those
+-- reports: the server ends the service's sessions that sit idle in a transaction for 5 minutes. The service's own
+-- transactions never wait that long (the longest, a scheduler or outbox batch waiting on the broker, is bounded by its
+-- 10 s send timeouts). Set on the role in this database, so no connection-string option is needed (PgBouncer refuses
+-- those).
+SELECT format('ALTER ROLE %I IN DATABASE %I SET idle_in_transaction_session_timeout = %L', :'app_role', :'database', '5min') \gexec
 
 \connect :"database"
 -- The owner creates the tables; nobody else may create anything in the schema (PostgreSQL 14 and older let every

@@ -24,6 +24,24 @@ public sealed class When_the_schema_is_migrated_by_the_owner_role
         await AssertRowsOnlyAsync(roles);
     }
 
+    [Fact]
+    public async Task The_service_roles_sessions_are_ended_after_five_minutes_idle_in_a_transaction()
+    {
+        await using var roles = await ShippedDatabaseRoles.CreateAsync();
+
+        // A leaked transaction would hold its row locks for good; the role's own setting bounds it, with no
+        // connection-string option (which PgBouncer refuses).
+        Assert.Equal("5min", await ShowAsync(roles.AppConnectionString, "idle_in_transaction_session_timeout"));
+    }
+
+    private static async Task<string> ShowAsync(string connectionString, string setting)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand($"SHOW {setting}", connection);
+        return (string)(await command.ExecuteScalarAsync())!;
+    }
+
     private static async Task AssertRowsOnlyAsync(ShippedDatabaseRoles roles)
     {
         await using var app = new NpgsqlConnection(roles.AppConnectionString);
