@@ -54,7 +54,8 @@ public sealed class SubmitReportConsumer(
         var command = context.Message;
         var requestId = command.RequestId;
         using var step = ReportSagaTelemetry.StartStep("report submit", requestId);
-        if (!await authority.MaySubmitAsync(requestId, command.StepToken, context.CancellationToken))
+        // The body comes from the saga's row, not the command: the gate's worker submits without reading it.
+        if (await authority.ApprovedReportAsync(requestId, command.StepToken, context.CancellationToken) is not { } report)
         {
             // Not the step the saga waits on: a repeat of an older step, or a command nobody inside sent.
             logger.LogWarning("Report {RequestId}: a SubmitReport that does not match the report's current step was dropped; nothing was submitted", requestId);
@@ -76,7 +77,7 @@ public sealed class SubmitReportConsumer(
         }
 
         // From here the call may reach the provider: the caller's cancellation must not cut it short.
-        var result = await client.RequestReportAsync(command.Report, CancellationToken.None);
+        var result = await client.RequestReportAsync(report, CancellationToken.None);
         ReportSagaTelemetry.RecordBatchApiCall(BatchApiEndpoints.RequestReport, result.Outcome);
         step?.SetTag(ReportSagaTags.ReportId, result.Value?.ReportId);
         if (result.Outcome is not (BatchApiOutcome.Success or BatchApiOutcome.RateLimited or BatchApiOutcome.TransientFailure))

@@ -112,7 +112,10 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
                 })
                 .Publish(Validation, RequesterHeader.Set)
-                // Its place in line is when the request arrived, so validation order (answers return in any order) reorders nothing.
+                // Queued is the submission's step: its token goes into the gate entry, and the gate's worker submits
+                // under it when it grants the slot. Its place in line is when the request arrived, so validation order
+                // (answers return in any order) reorders nothing.
+                .Then(NewStep)
                 .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.CreatedAt))
                 .TransitionTo(Queued),
             When(WakeUp.Received)
@@ -121,7 +124,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             When(CallDeferred, IsAnswer)
                 .TriesAgainLater(_submission.RetryDelay, _submission.MaxRetryDelay, WakesUpAfter));
 
-        // A grant counts only if the gate's own record says so: a forged or stale one changes nothing.
+        // The gate's worker grants the slot and submits under the queued step's token itself: the submission's answer
+        // is the next message here. It tells the saga only of a refusal (or the grant of an entry queued by an earlier
+        // version), and that counts only if the gate's own record says so: a forged or stale one changes nothing.
         During(Queued,
             When(SlotGranted)
                 .ThenAsync(SubmissionGate.ClaimDecisionAsync)
@@ -145,6 +150,10 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                         await endpoint.Send(SubmitCommand(context));
                     })
                     .TransitionTo(Submitting)),
+            // The provider could not take it now (429, a fault): the slot stays held, and the saga submits again itself.
+            When(CallDeferred, IsAnswer)
+                .TriesAgainLater(_submission.RetryDelay, _submission.MaxRetryDelay, WakesUpAfter)
+                .TransitionTo(Submitting),
             // The account's credits do not cover it yet: it keeps its place and says so once.
             When(HeldForCredits)
                 .Then(context => FairShareTelemetry.RecordHeldForCredits())
@@ -155,7 +164,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                     Status = AwaitingCreditsStatus,
                 }));
 
-        During(Submitting,
+        // Submitted: from the gate's grant (Queued) or from a submission again after a deferred one (Submitting).
+        During(Queued, Submitting,
             When(SubmissionAccepted, IsAnswer)
                 .Then(EndStep)
                 .Then(context =>
@@ -171,7 +181,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 }, RequesterHeader.Set)
                 .ThenAsync(context => StatusCheckTiming.PlanFirstCheckAsync(context, _pollingPolicy))
                 .ThenAsync(context => ScheduleStatusCheckAsync(context, StatusCheckTiming.FirstWait(context, _pollingPolicy)))
-                .TransitionTo(Waiting),
+                .TransitionTo(Waiting));
+
+        During(Submitting,
             When(WakeUp.Received)
                 .Then(NewStep)
                 .Send(ReportSagaQueues.SubmitAddress, SubmitCommand),

@@ -17,7 +17,7 @@ internal static class SubmissionGate
         var saga = context.Saga;
         await Queue(context).EnqueueAsync(
             new SubmissionEntry(saga.CorrelationId, queuedAt, saga.TraceParent, saga.RequestedBy ?? "",
-                Math.Max(0, ReportPriorities.Rank(saga.Priority)), saga.EstimatedCredits ?? 0),
+                Math.Max(0, ReportPriorities.Rank(saga.Priority)), saga.EstimatedCredits ?? 0, saga.StepToken),
             context.CancellationToken);
         Wake(context);
     }

@@ -61,15 +61,28 @@ public interface ISubmissionGrants
     /// </summary>
     Task<GrantPass> GrantAsync(GrantRules rules, CancellationToken cancellationToken = default);
 
-    /// <summary>Entries granted (or refused) before <paramref name="grantedBefore"/> whose report has not taken the grant (a grant message lost with a crash).</summary>
+    /// <summary>
+    /// Entries granted (or refused) before <paramref name="grantedBefore"/> whose report has not taken the grant (a
+    /// grant message lost with a crash): a refusal or an earlier version's grant the saga has not claimed, or a grant
+    /// sent as <c>SubmitReport</c> that no submit attempt has claimed (<see cref="ISubmissionLedger"/>) while its
+    /// report is still queued.
+    /// </summary>
     Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>True when the report's entry holds a granted slot (not a refusal).</summary>
+    Task<bool> IsGrantedAsync(Guid requestId, CancellationToken cancellationToken = default);
 
     /// <summary>How many entries hold a slot and how many wait, and since when the oldest waits.</summary>
     Task<SubmissionGateCounts> CountAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>A slot granted to a report, with the report's trace parent to send the grant under.</summary>
-public sealed record SubmissionGrant(Guid RequestId, string? TraceParent);
+/// <summary>A slot granted (or refused) to a report, with the report's trace parent to send the grant under.</summary>
+/// <param name="SubmitStepToken">
+/// Set on a grant whose report waits for it with this step token (<see cref="SubmissionEntry.SubmitStepToken"/>): the
+/// gate's worker sends <c>SubmitReport</c> under it straight to the submit consumer. Null on a refusal, and on an entry
+/// queued by an earlier version: the report's saga is told (<see cref="SubmissionSlotGranted"/>).
+/// </param>
+public sealed record SubmissionGrant(Guid RequestId, string? TraceParent, Guid? SubmitStepToken = null);
 
 /// <summary>The gate at one moment.</summary>
 public sealed record SubmissionGateCounts(long InFlight, long Waiting, DateTimeOffset? OldestWaitingSince);

@@ -1,3 +1,6 @@
+using MassTransit;
+using ReportSaga.Orchestration.Reports;
+
 namespace ReportSaga.Orchestration.Submissions;
 
 /// <summary>
@@ -5,7 +8,7 @@ namespace ReportSaga.Orchestration.Submissions;
 /// service: a restart forgets the line and the day's spend. The service uses the database-backed gate; both decide
 /// with <see cref="FairShareAllocator"/>.
 /// </summary>
-public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueue, ISubmissionGrants
+public sealed class InMemorySubmissionQueue(TimeProvider time, ILoadSagaRepository<ReportState> sagas) : ISubmissionQueue, ISubmissionGrants
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<Guid, Entry> _entries = [];
@@ -102,7 +105,7 @@ public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueu
                 else
                 {
                     _charges[entry.Value.RequestId] = (entry.Value.RequestedBy, today, entry.Value.EstimatedCredits);
-                    granted.Add(grant);
+                    granted.Add(grant with { SubmitStepToken = entry.Value.SubmitStepToken });
                 }
             }
 
@@ -110,15 +113,34 @@ public sealed class InMemorySubmissionQueue(TimeProvider time) : ISubmissionQueu
         }
     }
 
-    public Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<SubmissionGrant>> UnclaimedGrantsAsync(DateTimeOffset grantedBefore, int limit, CancellationToken cancellationToken = default)
     {
+        List<SubmissionGrant> candidates;
         lock (_lock)
         {
-            IReadOnlyList<SubmissionGrant> unclaimed = _entries.Values
+            candidates = _entries.Values
                 .Where(x => x.DecidedAt < grantedBefore && !x.Claimed)
-                .Select(x => new SubmissionGrant(x.Value.RequestId, x.Value.TraceParent)).Take(limit).ToList();
-            return Task.FromResult(unclaimed);
+                .Select(x => new SubmissionGrant(x.Value.RequestId, x.Value.TraceParent, x.Refusal is null ? x.Value.SubmitStepToken : null))
+                .ToList();
         }
+
+        // A grant sent as SubmitReport is never claimed by the saga: it was lost only while its report is still
+        // queued (granted entries hold slots, so there are at most MaxInFlight of these to look at).
+        var unclaimed = new List<SubmissionGrant>();
+        foreach (var grant in candidates)
+        {
+            if (unclaimed.Count == limit)
+                break;
+            if (grant.SubmitStepToken is null || await sagas.Load(grant.RequestId) is { CurrentState: ReportStates.Queued })
+                unclaimed.Add(grant);
+        }
+        return unclaimed;
+    }
+
+    public Task<bool> IsGrantedAsync(Guid requestId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+            return Task.FromResult(_entries.TryGetValue(requestId, out var entry) && entry.DecidedAt is not null && entry.Refusal is null);
     }
 
     public Task<SubmissionGateCounts> CountAsync(CancellationToken cancellationToken = default)

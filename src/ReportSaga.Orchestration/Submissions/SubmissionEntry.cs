@@ -6,10 +6,16 @@ namespace ReportSaga.Orchestration.Submissions;
 /// </summary>
 /// <param name="RequestedBy">The requester; reports without <c>requestedBy</c> share the name "" (one requester).</param>
 /// <param name="PriorityRank">0 low, 1 normal, 2 high (<see cref="Contracts.ReportPriorities.Rank"/>).</param>
+/// <param name="SubmitStepToken">
+/// The step token the report's saga waits on while queued: when the entry is granted, the gate's worker sends
+/// <c>SubmitReport</c> under it itself (<see cref="SubmissionGrant.SubmitStepToken"/>). Null: the saga is told of the
+/// grant and submits (an entry queued by an earlier version).
+/// </param>
 public sealed record SubmissionEntry(
     Guid RequestId,
     DateTimeOffset QueuedAt,
     string? TraceParent,
     string RequestedBy = "",
     int PriorityRank = 1,
-    long EstimatedCredits = 0);
+    long EstimatedCredits = 0,
+    Guid? SubmitStepToken = null);

@@ -2,6 +2,7 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
 using ReportSaga.Orchestration.Telemetry;
@@ -12,8 +13,12 @@ namespace ReportSaga.Orchestration.Submissions;
 /// The submission gate's worker, one per instance: when woken (<see cref="SubmissionGateSignal"/>) or every
 /// <c>Submission__GrantInterval</c>, it grants the free slots under <c>Submission__MaxInFlight</c> in one batch, by
 /// priority and fair share between requesters, within their daily budgets and the account's credits
-/// (<see cref="ISubmissionGrants.GrantAsync"/>, exact across instances), and tells each report's saga. A grant whose message was lost (a crash after the grant, a broker outage) is sent again after
-/// <c>Submission__GrantResendAfter</c>; the saga takes a grant once.
+/// (<see cref="ISubmissionGrants.GrantAsync"/>, exact across instances). A granted report is submitted from here:
+/// <c>SubmitReport</c> goes straight to the submit consumer under the step token the report waits on while queued, so
+/// the saga does not wake up only to pass it on (its next message is the submission's answer). A refusal (and a grant
+/// of an entry an earlier version queued) is told to the report's saga. A message lost after the grant (a crash, a
+/// broker outage) is sent again after <c>Submission__GrantResendAfter</c>; the saga takes a grant once, and the
+/// submission ledger lets a report be submitted once.
 /// </summary>
 public sealed class SubmissionGranter(
     ISubmissionGrants grants,
@@ -113,16 +118,22 @@ public sealed class SubmissionGranter(
 
     private async Task TellAsync(IReadOnlyList<SubmissionGrant> grants, CancellationToken cancellationToken)
     {
-        // A send that fails leaves the grant untaken: the resend above delivers it later. A refusal is told the same
-        // way: the saga reads from its entry whether it was granted or refused.
+        // A send that fails leaves the grant untaken: the resend above delivers it later.
         foreach (var grant in grants)
-            await SendAsync(grant.TraceParent, grant.RequestId, new SubmissionSlotGranted { RequestId = grant.RequestId }, cancellationToken);
+        {
+            if (grant.SubmitStepToken is { } stepToken)
+                await SendAsync(grant.TraceParent, grant.RequestId, new SubmitReport { RequestId = grant.RequestId, StepToken = stepToken },
+                    cancellationToken, ReportSagaQueues.SubmitAddress);
+            else
+                // A refusal, or an earlier version's entry: the saga reads from its entry whether it was granted or refused.
+                await SendAsync(grant.TraceParent, grant.RequestId, new SubmissionSlotGranted { RequestId = grant.RequestId }, cancellationToken);
+        }
     }
 
-    private async Task SendAsync<T>(string? traceParent, Guid requestId, T message, CancellationToken cancellationToken)
+    private async Task SendAsync<T>(string? traceParent, Guid requestId, T message, CancellationToken cancellationToken, Uri? address = null)
         where T : class
     {
-        var endpoint = await bus.GetSendEndpoint(ReportSagaQueues.SagaAddress).WaitAsync(SendLimit, cancellationToken);
+        var endpoint = await bus.GetSendEndpoint(address ?? ReportSagaQueues.SagaAddress).WaitAsync(SendLimit, cancellationToken);
         // Under the report's own trace parent, so an operator still sees one trace per report.
         using var step = ReportSagaTelemetry.StartStepUnder(traceParent, "submission-gate grant", requestId);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using ReportSaga.EntityFrameworkCoreIntegration.Dialects;
+using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence.Storage;
 
@@ -102,7 +103,7 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
                 case SlotDecisionKind.Granted:
                     slot.GrantedAt = now;
                     db.CreditCharges.Add(new CreditCharge { RequestId = slot.RequestId, RequestedBy = slot.RequestedBy, Day = today, Credits = slot.EstimatedCredits });
-                    granted.Add(new SubmissionGrant(slot.RequestId, slot.TraceParent));
+                    granted.Add(new SubmissionGrant(slot.RequestId, slot.TraceParent, slot.StepToken));
                     break;
                 case SlotDecisionKind.Refused:
                     slot.GrantedAt = now;
@@ -141,10 +142,22 @@ internal sealed class EfSubmissionGrants(IReportSagaDbContextFactory factory, Ti
     {
         await using var db = factory.CreateDbContext();
         var before = grantedBefore.UtcDateTime;
+        // A grant sent as SubmitReport is never claimed by the saga: it is lost when its report is still queued and no
+        // submit attempt has claimed it in the ledger (a claimed attempt that crashed is the broker's to redeliver).
         return await db.SubmissionSlots.AsNoTracking()
             .Where(x => x.GrantedAt != null && x.GrantedAt < before && !x.Claimed)
-            .OrderBy(x => x.GrantedAt).Take(limit).Select(x => new SubmissionGrant(x.RequestId, x.TraceParent))
+            .Where(x => x.Refusal != null || x.StepToken == null
+                        || (db.Reports.Any(r => r.CorrelationId == x.RequestId && r.CurrentState == ReportStates.Queued)
+                            && !db.SubmissionRecords.Any(l => l.RequestId == x.RequestId)))
+            .OrderBy(x => x.GrantedAt).Take(limit)
+            .Select(x => new SubmissionGrant(x.RequestId, x.TraceParent, x.Refusal == null ? x.StepToken : null))
             .ToListAsync(cancellationToken);
+    }
+
+    public async Task<bool> IsGrantedAsync(Guid requestId, CancellationToken cancellationToken = default)
+    {
+        await using var db = factory.CreateDbContext();
+        return await db.SubmissionSlots.AnyAsync(x => x.RequestId == requestId && x.GrantedAt != null && x.Refusal == null, cancellationToken);
     }
 
     public async Task<SubmissionGateCounts> CountAsync(CancellationToken cancellationToken = default)

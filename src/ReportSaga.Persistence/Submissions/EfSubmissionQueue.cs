@@ -19,6 +19,7 @@ internal sealed class EfSubmissionQueue(ReportSagaDbContext db) : ISubmissionQue
             RequestedBy = entry.RequestedBy,
             Priority = (short)entry.PriorityRank,
             EstimatedCredits = entry.EstimatedCredits,
+            StepToken = entry.SubmitStepToken,
         });
         return Task.CompletedTask;
     }

@@ -17,8 +17,14 @@ public sealed class SubmissionSlot
     /// <summary>The report's W3C trace parent: its grant is sent under it, in the report's own trace.</summary>
     public string? TraceParent { get; set; }
 
-    /// <summary>The report has taken the grant (so a lost grant message is not sent again).</summary>
+    /// <summary>The report's saga has taken the grant or refusal it was told of (so a lost message is not sent again).</summary>
     public bool Claimed { get; set; }
+
+    /// <summary>
+    /// The step token the report waits on while queued: granted, the gate's worker sends <c>SubmitReport</c> under it.
+    /// Null for an entry an earlier version queued (its saga is told of the grant instead).
+    /// </summary>
+    public Guid? StepToken { get; set; }
 
     /// <summary>Who asked (<c>requestedBy</c>; "" for none): fair share is between these.</summary>
     public string RequestedBy { get; set; } = "";

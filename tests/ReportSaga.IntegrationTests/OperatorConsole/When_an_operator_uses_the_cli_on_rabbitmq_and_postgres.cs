@@ -58,7 +58,7 @@ public sealed class When_an_operator_uses_the_cli_on_rabbitmq_and_postgres(Infra
             Assert.True(shown == 0, show);
             Assert.Matches(@"state\s+Completed", show);
             Assert.Contains("request accepted", show, StringComparison.Ordinal);
-            Assert.Matches(@"SubmissionAccepted\s+Submitting\s+Waiting", show);
+            Assert.Matches(@"SubmissionAccepted\s+Queued\s+Waiting", show);
             Assert.Matches(@"status-check\s+status completed", show);
             // The download URL's signature is for bus subscribers only.
             Assert.Matches(@"download\s+https?://\S+", show);

@@ -6,10 +6,12 @@ using MassTransit.InMemoryTransport;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
 using ReportSaga.Orchestration;
+using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Simulator;
 
@@ -52,7 +54,8 @@ public sealed class ReportSagaHarness : IAsyncDisposable
 
     public static async Task<ReportSagaHarness> StartAsync(
         Action<IDictionary<string, string?>>? settings = null,
-        Action<SimulatorOptions>? simulator = null)
+        Action<SimulatorOptions>? simulator = null,
+        Action<IServiceCollection>? services = null)
     {
         var time = new FakeTimeProvider(Start);
         var simulatorOptions = new SimulatorOptions { ProcessingTime = TimeSpan.FromSeconds(30) };
@@ -77,14 +80,16 @@ public sealed class ReportSagaHarness : IAsyncDisposable
         settings?.Invoke(values);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
 
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(configuration);
-        services.AddLogging();
-        services.AddSingleton<TimeProvider>(time);
-        services.AddBatchApiClient(configuration);
-        services.AddReportSagaOptions(configuration);
-        services.AddSingleton<ISubmissionLedger, InMemorySubmissionLedger>();
-        services.AddMassTransitTestHarness(x =>
+        var collection = new ServiceCollection();
+        collection.AddSingleton<IConfiguration>(configuration);
+        collection.AddLogging(b => { if (Environment.GetEnvironmentVariable("HARNESS_LOG") is not null) b.AddConsole().SetMinimumLevel(LogLevel.Debug).AddFilter("MassTransit", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning); });
+        collection.AddSingleton<TimeProvider>(time);
+        collection.AddBatchApiClient(configuration);
+        collection.AddReportSagaOptions(configuration);
+        collection.AddSingleton<ISubmissionLedger, InMemorySubmissionLedger>();
+        // A test's own services go first: the saga's registration adds only what is not there yet.
+        services?.Invoke(collection);
+        collection.AddMassTransitTestHarness(x =>
         {
             x.AddReportSaga();
             x.AddDelayedMessageScheduler();
@@ -100,7 +105,7 @@ public sealed class ReportSagaHarness : IAsyncDisposable
             });
         });
 
-        var provider = services.BuildServiceProvider(validateScopes: true);
+        var provider = collection.BuildServiceProvider(validateScopes: true);
         var harness = new ReportSagaHarness(provider, simulatorHost, time);
         harness.Bus.TestTimeout = TimeSpan.FromSeconds(30);
         await harness.Bus.Start();
@@ -108,6 +113,9 @@ public sealed class ReportSagaHarness : IAsyncDisposable
         await provider.GetRequiredService<SubmissionGranter>().StartAsync(CancellationToken.None);
         return harness;
     }
+
+    /// <summary>The report's saga as stored now (a copy), or null.</summary>
+    public async Task<ReportState?> SagaAsync(Guid requestId) => await _provider.GetRequiredService<ILoadSagaRepository<ReportState>>().Load(requestId);
 
     /// <summary>Publishes a <see cref="RequestReport"/> with the given report name (simulator markers go there).</summary>
     public async Task<Guid> RequestAsync(string reportName = "monthly traffic", long? maxCredits = null, Guid? requestId = null)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MassTransit;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
@@ -95,12 +96,14 @@ public sealed class When_a_submit_command_is_delivered_twice_at_once
     private static async Task SendAsync(ITestHarness harness, Guid requestId)
     {
         var endpoint = await harness.Bus.GetSendEndpoint(new Uri($"queue:{Endpoint}"));
-        await endpoint.Send(new SubmitReport { RequestId = requestId, StepToken = StepToken, Report = ReportBodies.Monthly($"twice {requestId}") });
+        await endpoint.Send(new SubmitReport { RequestId = requestId, StepToken = StepToken });
     }
 
+    /// <summary>Approves every command, with a report body of its own.</summary>
     private sealed class EverySubmissionAllowed : ISubmissionAuthority
     {
-        public Task<bool> MaySubmitAsync(Guid requestId, Guid stepToken, CancellationToken cancellationToken = default) => Task.FromResult(true);
+        public Task<JsonElement?> ApprovedReportAsync(Guid requestId, Guid stepToken, CancellationToken cancellationToken = default) =>
+            Task.FromResult<JsonElement?>(ReportBodies.Monthly($"twice {requestId}"));
     }
 
     /// <summary>The matching messages sent so far, once there are <paramref name="count"/> (the limit only stops a hung test).</summary>

@@ -3,6 +3,7 @@ using ReportSaga.Contracts;
 using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Messaging;
+using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Simulator;
 
@@ -52,6 +53,28 @@ public sealed class When_internal_messages_are_forged : ReportSagaTest
         Assert.Empty(Harness.TerminalEvents(queued));
 
         // The real line still works: when the holder ends, the queued report gets its slot and completes.
+        Assert.IsType<ReportCompleted>(await Harness.RunToEndAsync(holder));
+        Assert.IsType<ReportCompleted>(await Harness.RunToEndAsync(queued));
+        Assert.Equal(2, Harness.Calls(SimulatorEndpoint.RequestReport));
+    }
+
+    [Fact]
+    public async Task A_submit_command_with_a_queued_reports_own_step_token_submits_nothing_before_its_slot_is_granted()
+    {
+        var holder = await Harness.RequestAsync("holds the one slot [sim:time=30m]");
+        await Harness.SettleAsync();
+        var queued = await Harness.RequestAsync("waits for the slot");
+        await Harness.AdvanceUntilAsync(() => Harness.Calls(SimulatorEndpoint.RequestReport) == 1, TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1), "holder submitted");
+
+        // The token the gate will submit under when it grants the slot: leaked, it still buys nothing early.
+        var saga = await Harness.SagaAsync(queued);
+        Assert.Equal(ReportStates.Queued, saga!.CurrentState);
+        var submit = await Harness.Bus.Bus.GetSendEndpoint(ReportSagaQueues.SubmitAddress);
+        await submit.Send(new SubmitReport { RequestId = queued, StepToken = saga.StepToken!.Value });
+        await Harness.AdvanceAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, Harness.Calls(SimulatorEndpoint.RequestReport));
+        Assert.Empty(Harness.Published<ReportSubmitted>(queued, m => m.RequestId));
         Assert.IsType<ReportCompleted>(await Harness.RunToEndAsync(holder));
         Assert.IsType<ReportCompleted>(await Harness.RunToEndAsync(queued));
         Assert.Equal(2, Harness.Calls(SimulatorEndpoint.RequestReport));

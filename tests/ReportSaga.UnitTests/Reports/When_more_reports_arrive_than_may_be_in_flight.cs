@@ -1,6 +1,6 @@
 using MassTransit;
 using ReportSaga.Contracts;
-using ReportSaga.Orchestration.Submissions;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Simulator;
 
 namespace ReportSaga.UnitTests.Reports;
@@ -28,8 +28,9 @@ public sealed class When_more_reports_arrive_than_may_be_in_flight : ReportSagaT
 
         Assert.Equal(2, maxSeen);
         Assert.All(ids, id => Assert.IsType<ReportCompleted>(Assert.Single(Harness.TerminalEvents(id))));
-        // Slots are granted in arrival order (submissions granted together may then race each other to the provider).
-        var grantOrder = Harness.Bus.Sent.Select<SubmissionSlotGranted>().Select(m => m.Context.Message.RequestId).ToList();
+        // Slots are granted in arrival order, and the gate's worker submits each as it grants it (submissions granted
+        // together may then race each other to the provider).
+        var grantOrder = Harness.Bus.Sent.Select<SubmitReport>().Select(m => m.Context.Message.RequestId).ToList();
         Assert.Equal(ids, grantOrder);
         Assert.Equal(6, Harness.Calls(SimulatorEndpoint.RequestReport));
     }

@@ -1,5 +1,6 @@
 using MassTransit;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Submissions;
 
 namespace ReportSaga.UnitTests.Reports;
@@ -46,7 +47,7 @@ public sealed class When_reports_have_priorities : ReportSagaTest
         await Harness.AdvanceUntilAsync(() => new[] { holder, low, normal, high }.All(id => Harness.TerminalEvents(id).Count == 1),
             TimeSpan.FromSeconds(10), TimeSpan.FromHours(2), "all four ended");
 
-        var grantOrder = Harness.Bus.Sent.Select<SubmissionSlotGranted>().Select(m => m.Context.Message.RequestId).ToList();
+        var grantOrder = Harness.Bus.Sent.Select<SubmitReport>().Select(m => m.Context.Message.RequestId).ToList();
         Assert.Equal([holder, high, normal, low], grantOrder);
     }
 

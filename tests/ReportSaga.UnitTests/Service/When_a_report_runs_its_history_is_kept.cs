@@ -31,7 +31,7 @@ public sealed class When_a_report_runs_its_history_is_kept : IAsyncLifetime
         var history = await HistoryUntilAsync(requestId, rows => rows.Any(x => x.ToState == "Completed"));
 
         var transitions = history.Where(x => x.FromState != x.ToState).Select(x => $"{x.FromState}->{x.ToState}").ToList();
-        Assert.Equal(["Initial->Validating", "Validating->Queued", "Queued->Submitting", "Submitting->Waiting", "Waiting->Completed"], transitions);
+        Assert.Equal(["Initial->Validating", "Validating->Queued", "Queued->Waiting", "Waiting->Completed"], transitions);
         Assert.Equal("request accepted from history-test", history[0].Outcome);
         Assert.Contains(history, x => x.Call == "validate" && x.Outcome.StartsWith("estimated ", StringComparison.Ordinal));
         var submitted = Assert.Single(history, x => x.Call == "submit");
@@ -101,7 +101,7 @@ public sealed class When_a_saga_save_conflicts_its_history_is_written_once : IAs
         Assert.Contains(rows, x => x.ToState == "Completed");
         Assert.Equal(2, ConflictOnSubmissionAccepted.Attempts(requestId));
         Assert.Single(rows, x => x.Event == "SubmissionAccepted");
-        Assert.Single(rows, x => x.FromState == "Submitting" && x.ToState == "Waiting");
+        Assert.Single(rows, x => x.FromState == "Queued" && x.ToState == "Waiting");
     }
 
     /// <summary>Plays another instance committing the same report between this attempt's load and its save, once.</summary>

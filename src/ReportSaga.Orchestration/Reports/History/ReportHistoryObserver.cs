@@ -79,7 +79,7 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
     private static string? CallOf(string state) => state switch
     {
         ReportStates.Validating => "validate",
-        ReportStates.Submitting => "submit",
+        ReportStates.Queued or ReportStates.Submitting => "submit",
         ReportStates.Waiting => "status-check",
         ReportStates.Retrying => "retry",
         _ => null,

@@ -17,6 +17,299 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("ReportSaga.EntityFrameworkCoreIntegration.Outbox.InboxState", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<DateTime?>("Consumed")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumed");
+
+                    b.Property<Guid>("ConsumerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("consumer_id");
+
+                    b.Property<DateTime?>("Delivered")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("delivered");
+
+                    b.Property<DateTime?>("ExpirationTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expiration_time");
+
+                    b.Property<int>("FailedDeliveries")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_deliveries");
+
+                    b.Property<string>("LastDeliveryError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_delivery_error");
+
+                    b.Property<long?>("LastSequenceNumber")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("last_sequence_number");
+
+                    b.Property<Guid>("LockId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("lock_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<DateTime?>("NextDeliveryAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_delivery_at");
+
+                    b.Property<DateTime?>("Parked")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parked");
+
+                    b.Property<int>("ReceiveCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("receive_count");
+
+                    b.Property<DateTime>("Received")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("received");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Consumed")
+                        .HasDatabaseName("IX_inbox_state_to_deliver")
+                        .HasFilter("consumed IS NOT NULL AND delivered IS NULL AND parked IS NULL");
+
+                    b.HasIndex("Delivered");
+
+                    b.HasIndex("Parked")
+                        .HasDatabaseName("IX_inbox_state_parked")
+                        .HasFilter("parked IS NOT NULL");
+
+                    b.HasIndex("MessageId", "ConsumerId")
+                        .IsUnique();
+
+                    b.ToTable("inbox_state", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.EntityFrameworkCoreIntegration.Outbox.OutboxMessage", b =>
+                {
+                    b.Property<long>("SequenceNumber")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("sequence_number");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid?>("CorrelationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<string>("DestinationAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination_address");
+
+                    b.Property<DateTime?>("EnqueueTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("enqueue_time");
+
+                    b.Property<DateTime?>("ExpirationTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("expiration_time");
+
+                    b.Property<string>("FaultAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fault_address");
+
+                    b.Property<string>("Headers")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("headers");
+
+                    b.Property<Guid>("InboxConsumerId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("inbox_consumer_id");
+
+                    b.Property<Guid>("InboxMessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("inbox_message_id");
+
+                    b.Property<Guid?>("InitiatorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("initiator_id");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_type");
+
+                    b.Property<string>("Properties")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("properties");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ResponseAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_address");
+
+                    b.Property<DateTime>("SentTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("sent_time");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_address");
+
+                    b.HasKey("SequenceNumber");
+
+                    b.HasIndex("InboxMessageId", "InboxConsumerId", "SequenceNumber")
+                        .IsUnique();
+
+                    b.ToTable("outbox_message", (string)null);
+                });
+
+            modelBuilder.Entity("ReportSaga.EntityFrameworkCoreIntegration.Scheduling.ScheduledMessageRecord", b =>
+                {
+                    b.Property<Guid>("TokenId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("token_id");
+
+                    b.Property<string>("Body")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("Cancelled")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("cancelled");
+
+                    b.Property<string>("ContentType")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("content_type");
+
+                    b.Property<Guid?>("ConversationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("conversation_id");
+
+                    b.Property<Guid?>("CorrelationId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("correlation_id");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Destination")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("destination");
+
+                    b.Property<DateTime>("DueTime")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("due_time");
+
+                    b.Property<int>("FailedAttempts")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("failed_attempts");
+
+                    b.Property<string>("FaultAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("fault_address");
+
+                    b.Property<string>("Headers")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("headers");
+
+                    b.Property<Guid?>("InitiatorId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("initiator_id");
+
+                    b.Property<string>("LastError")
+                        .HasMaxLength(2000)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("last_error");
+
+                    b.Property<Guid>("MessageId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_id");
+
+                    b.Property<string>("MessageType")
+                        .IsRequired()
+                        .HasColumnType("TEXT")
+                        .HasColumnName("message_type");
+
+                    b.Property<DateTime>("NextAttemptAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("next_attempt_at");
+
+                    b.Property<DateTime?>("ParkedAt")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("parked_at");
+
+                    b.Property<Guid?>("RequestId")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("request_id");
+
+                    b.Property<string>("ResponseAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("response_address");
+
+                    b.Property<string>("SourceAddress")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("source_address");
+
+                    b.Property<string>("TraceParent")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("trace_parent");
+
+                    b.HasKey("TokenId");
+
+                    b.HasIndex("DueTime");
+
+                    b.HasIndex("NextAttemptAt")
+                        .HasDatabaseName("IX_scheduled_message_to_send")
+                        .HasFilter("NOT cancelled AND parked_at IS NULL");
+
+                    b.HasIndex("ParkedAt")
+                        .HasDatabaseName("IX_scheduled_message_parked")
+                        .HasFilter("parked_at IS NOT NULL");
+
+                    b.ToTable("scheduled_message", (string)null);
+                });
+
             modelBuilder.Entity("ReportSaga.Orchestration.Reports.ReportState", b =>
                 {
                     b.Property<Guid>("CorrelationId")
@@ -151,183 +444,6 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.ToTable("report_state", (string)null);
                 });
 
-            modelBuilder.Entity("ReportSaga.Persistence.Outbox.InboxState", b =>
-                {
-                    b.Property<long>("Id")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("id");
-
-                    b.Property<DateTime?>("Consumed")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("consumed");
-
-                    b.Property<Guid>("ConsumerId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("consumer_id");
-
-                    b.Property<DateTime?>("Delivered")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("delivered");
-
-                    b.Property<DateTime?>("ExpirationTime")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("expiration_time");
-
-                    b.Property<int>("FailedDeliveries")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("failed_deliveries");
-
-                    b.Property<string>("LastDeliveryError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_delivery_error");
-
-                    b.Property<long?>("LastSequenceNumber")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("last_sequence_number");
-
-                    b.Property<Guid>("LockId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("lock_id");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
-
-                    b.Property<DateTime?>("NextDeliveryAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("next_delivery_at");
-
-                    b.Property<DateTime?>("Parked")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("parked");
-
-                    b.Property<int>("ReceiveCount")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("receive_count");
-
-                    b.Property<DateTime>("Received")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("received");
-
-                    b.HasKey("Id");
-
-                    b.HasIndex("Consumed")
-                        .HasDatabaseName("IX_inbox_state_to_deliver")
-                        .HasFilter("consumed IS NOT NULL AND delivered IS NULL AND parked IS NULL");
-
-                    b.HasIndex("Delivered");
-
-                    b.HasIndex("Parked")
-                        .HasDatabaseName("IX_inbox_state_parked")
-                        .HasFilter("parked IS NOT NULL");
-
-                    b.HasIndex("MessageId", "ConsumerId")
-                        .IsUnique();
-
-                    b.ToTable("inbox_state", (string)null);
-                });
-
-            modelBuilder.Entity("ReportSaga.Persistence.Outbox.OutboxMessage", b =>
-                {
-                    b.Property<long>("SequenceNumber")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("sequence_number");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("body");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("content_type");
-
-                    b.Property<Guid?>("ConversationId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("conversation_id");
-
-                    b.Property<Guid?>("CorrelationId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("correlation_id");
-
-                    b.Property<string>("DestinationAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("destination_address");
-
-                    b.Property<DateTime?>("EnqueueTime")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("enqueue_time");
-
-                    b.Property<DateTime?>("ExpirationTime")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("expiration_time");
-
-                    b.Property<string>("FaultAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fault_address");
-
-                    b.Property<string>("Headers")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("headers");
-
-                    b.Property<Guid>("InboxConsumerId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("inbox_consumer_id");
-
-                    b.Property<Guid>("InboxMessageId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("inbox_message_id");
-
-                    b.Property<Guid?>("InitiatorId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("initiator_id");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("MessageType")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_type");
-
-                    b.Property<string>("Properties")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("properties");
-
-                    b.Property<Guid?>("RequestId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
-
-                    b.Property<string>("ResponseAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("response_address");
-
-                    b.Property<DateTime>("SentTime")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("sent_time");
-
-                    b.Property<string>("SourceAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("source_address");
-
-                    b.HasKey("SequenceNumber");
-
-                    b.HasIndex("InboxMessageId", "InboxConsumerId", "SequenceNumber")
-                        .IsUnique();
-
-                    b.ToTable("outbox_message", (string)null);
-                });
-
             modelBuilder.Entity("ReportSaga.Persistence.Reports.ReportHistoryRecord", b =>
                 {
                     b.Property<long>("Id")
@@ -381,122 +497,6 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                     b.HasIndex("RequestId", "Id");
 
                     b.ToTable("report_history", (string)null);
-                });
-
-            modelBuilder.Entity("ReportSaga.Persistence.Scheduling.ScheduledMessageRecord", b =>
-                {
-                    b.Property<Guid>("TokenId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("token_id");
-
-                    b.Property<string>("Body")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("body");
-
-                    b.Property<bool>("Cancelled")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("cancelled");
-
-                    b.Property<string>("ContentType")
-                        .IsRequired()
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("content_type");
-
-                    b.Property<Guid?>("ConversationId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("conversation_id");
-
-                    b.Property<Guid?>("CorrelationId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("correlation_id");
-
-                    b.Property<DateTime>("CreatedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("Destination")
-                        .IsRequired()
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("destination");
-
-                    b.Property<DateTime>("DueTime")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("due_time");
-
-                    b.Property<int>("FailedAttempts")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("failed_attempts");
-
-                    b.Property<string>("FaultAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("fault_address");
-
-                    b.Property<string>("Headers")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("headers");
-
-                    b.Property<Guid?>("InitiatorId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("initiator_id");
-
-                    b.Property<string>("LastError")
-                        .HasMaxLength(2000)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("last_error");
-
-                    b.Property<Guid>("MessageId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_id");
-
-                    b.Property<string>("MessageType")
-                        .IsRequired()
-                        .HasColumnType("TEXT")
-                        .HasColumnName("message_type");
-
-                    b.Property<DateTime>("NextAttemptAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("next_attempt_at");
-
-                    b.Property<DateTime?>("ParkedAt")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("parked_at");
-
-                    b.Property<Guid?>("RequestId")
-                        .HasColumnType("TEXT")
-                        .HasColumnName("request_id");
-
-                    b.Property<string>("ResponseAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("response_address");
-
-                    b.Property<string>("SourceAddress")
-                        .HasMaxLength(1024)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("source_address");
-
-                    b.Property<string>("TraceParent")
-                        .HasMaxLength(256)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("trace_parent");
-
-                    b.HasKey("TokenId");
-
-                    b.HasIndex("DueTime");
-
-                    b.HasIndex("NextAttemptAt")
-                        .HasDatabaseName("IX_scheduled_message_to_send")
-                        .HasFilter("NOT cancelled AND parked_at IS NULL");
-
-                    b.HasIndex("ParkedAt")
-                        .HasDatabaseName("IX_scheduled_message_parked")
-                        .HasFilter("parked_at IS NOT NULL");
-
-                    b.ToTable("scheduled_message", (string)null);
                 });
 
             modelBuilder.Entity("ReportSaga.Persistence.Submissions.AccountCreditsReading", b =>
@@ -612,6 +612,10 @@ namespace ReportSaga.Persistence.Migrations.Sqlite
                         .HasMaxLength(256)
                         .HasColumnType("TEXT")
                         .HasColumnName("requested_by");
+
+                    b.Property<Guid?>("StepToken")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("step_token");
 
                     b.Property<string>("TraceParent")
                         .HasMaxLength(128)

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using ReportSaga.Orchestration.Reports;
 using ReportSaga.Orchestration.Submissions;
 using ReportSaga.Persistence;
 using ReportSaga.Persistence.Storage;
@@ -113,6 +114,46 @@ public abstract class SubmissionGateTests : IAsyncLifetime
         Assert.Equal([line[1]], untaken.Select(x => x.RequestId));
         Assert.Empty(await Grants().UnclaimedGrantsAsync(DateTimeOffset.UtcNow.AddMinutes(-1), 10));
         Assert.False(await InReportTransactionAsync(queue => queue.ClaimGrantAsync(Guid.NewGuid())));
+    }
+
+    [Fact]
+    public async Task A_grant_the_gate_submits_is_found_again_only_while_its_report_is_queued_and_no_attempt_claimed_it()
+    {
+        // Three reports queued as this version queues them: each with the step token the gate submits under.
+        var ids = Enumerable.Range(0, 3).Select(_ => Guid.NewGuid()).ToList();
+        var tokens = ids.ToDictionary(id => id, _ => Guid.NewGuid());
+        await using (var scope = _instances[0].CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+            foreach (var id in ids)
+                db.Reports.Add(new ReportState { CorrelationId = id, CurrentState = ReportStates.Queued, StepToken = tokens[id], CreatedAt = Start, UpdatedAt = Start });
+            await db.SaveChangesAsync();
+        }
+        for (var i = 0; i < ids.Count; i++)
+            await InReportTransactionAsync(async queue =>
+            {
+                await queue.EnqueueAsync(new SubmissionEntry(ids[i], Start.AddMilliseconds(i), null, SubmitStepToken: tokens[ids[i]]));
+                return true;
+            });
+
+        var granted = await Grants().GrantAsync(5);
+        Assert.All(granted, g => Assert.Equal(tokens[g.RequestId], g.SubmitStepToken));
+        Assert.True(await Grants().IsGrantedAsync(ids[0]));
+        Assert.False(await Grants().IsGrantedAsync(Guid.NewGuid()));
+
+        // One report has taken its submission's answer and moved on; a submit attempt has claimed another.
+        await using (var scope = _instances[0].CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ReportSagaDbContext>();
+            (await db.Reports.SingleAsync(x => x.CorrelationId == ids[1])).CurrentState = ReportStates.Waiting;
+            await db.SaveChangesAsync();
+        }
+        await _instances[0].GetRequiredService<ISubmissionLedger>().ClaimAsync(ids[2]);
+
+        // Only the first one's SubmitReport can have been lost: it is the one sent again, under its own token.
+        var lost = Assert.Single(await Grants().UnclaimedGrantsAsync(DateTimeOffset.UtcNow.AddMinutes(1), 10));
+        Assert.Equal(ids[0], lost.RequestId);
+        Assert.Equal(tokens[ids[0]], lost.SubmitStepToken);
     }
 
     [Fact]
