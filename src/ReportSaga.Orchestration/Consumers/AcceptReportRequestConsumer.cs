@@ -1,6 +1,8 @@
 using MassTransit;
 using Microsoft.Extensions.Options;
+using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
+using ReportSaga.Orchestration.Commands;
 using ReportSaga.Orchestration.Messages;
 using ReportSaga.Orchestration.Messaging;
 using ReportSaga.Orchestration.Options;
@@ -10,10 +12,12 @@ namespace ReportSaga.Orchestration.Consumers;
 
 /// <summary>
 /// The entry for <see cref="RequestReport"/>, from MassTransit publishers and plain-JSON publishers alike. It checks
-/// the request's shape and hands it to the report's saga; a request that cannot be run still reaches the saga, which
-/// ends it with <c>invalid</c>, so the requester hears about it and the request id stays taken.
+/// the request's shape, validates a well-formed one with the provider (request-validate, free of charge; this
+/// endpoint holds no transaction), and hands both to the report's saga, which so starts with the estimate in hand. A
+/// request that cannot be run still reaches the saga, which ends it with <c>invalid</c>, so the requester hears about
+/// it and the request id stays taken.
 /// </summary>
-public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports, TimeProvider time) : IConsumer<RequestReport>
+public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports, TimeProvider time, IBatchApiClient client) : IConsumer<RequestReport>
 {
     public async Task Consume(ConsumeContext<RequestReport> context)
     {
@@ -29,6 +33,10 @@ public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports
         DateTimeOffset? deadlineAt = null;
         if (problem is null && message.Deadline is { } deadline)
             problem = DeadlineProblem(deadline, out deadlineAt);
+        // A well-formed request is validated now (FindProblem requires its report object).
+        var validation = problem is null && message.Report is { } body
+            ? await ValidationCall.RunAsync(client, new ValidateReport { RequestId = message.RequestId, Report = body }, context.CancellationToken)
+            : null;
         // Sent to the saga's own queue: no other broker client can start a report but through RequestReport.
         await AnswerIds.SendToSagaAsync(context, new ReportRequestAccepted
         {
@@ -42,6 +50,9 @@ public sealed class AcceptReportRequestConsumer(IOptions<ReportsOptions> reports
             Context = RequestReportRules.Context(message.Context) is null ? message.Context : null,
             DeadlineAt = problem is null ? deadlineAt : null,
             Problem = problem,
+            Estimated = validation as ReportEstimated,
+            Rejected = validation as ReportRejected,
+            Deferred = validation as ReportCallDeferred,
         });
     }
 

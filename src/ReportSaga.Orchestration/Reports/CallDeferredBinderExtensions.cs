@@ -25,7 +25,8 @@ internal static class CallDeferredBinderExtensions
                 .Then(context => context.Saga.StepAttempts++),
             context => Delay(context.Saga, context.Message, initial, max));
 
-    private static TimeSpan Delay(ReportState saga, ReportCallDeferred message, TimeSpan initial, TimeSpan max)
+    /// <summary>The wait before the next attempt: the backoff for the attempts counted, or the provider's <c>Retry-After</c> when longer.</summary>
+    public static TimeSpan Delay(ReportState saga, ReportCallDeferred message, TimeSpan initial, TimeSpan max)
     {
         var backoff = Backoff.Delay(saga.StepAttempts - 1, initial, max);
         return message.RetryAfter is { } asked && asked > backoff ? asked : backoff;

@@ -17,8 +17,9 @@ namespace ReportSaga.Orchestration.Reports;
 /// <summary>
 /// One report's life, from <see cref="RequestReport"/> to exactly one <see cref="ReportCompleted"/> or
 /// <see cref="ReportFailed"/>. The machine decides; consumers make the Batch API calls and answer with events.
-/// It wakes up only when it has something to do: an answer, a granted submission slot, or its own scheduled
-/// <see cref="ReportWakeUp"/> (next poll, resubmission, retry call) and <see cref="ReportDeadlineReached"/>.
+/// It wakes up only when it has something to do: an answer, a refused submission slot (a granted one is submitted by
+/// the gate's worker, and the submission's answer comes here), or its own scheduled <see cref="ReportWakeUp"/> (next
+/// poll, resubmission, retry call) and <see cref="ReportDeadlineReached"/>.
 /// Commands go to the consumers' own queues with a fresh step token (<see cref="IStepMessage"/>); an answer counts only
 /// while its step is the one the report waits on. The public events are published here, never by the consumers.
 /// </summary>
@@ -86,38 +87,33 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
                 .Then(context => Accept(context.Saga, context.Message))
                 .Then(context => SetFailure(context.Saga, ReportFailureReasons.Invalid, [context.Message.Problem!]))
                 .EndAsFailed(this),
-            When(Requested, context => context.Message.Problem is null)
-                .Then(context => Accept(context.Saga, context.Message))
-                .Then(_ => ReportSagaTelemetry.RecordReportStarted())
-                .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId }, DeadlineDelay)
+            // The request comes validated (AcceptReportRequestConsumer calls the provider as it accepts it): the
+            // estimate is taken at once, as in Validating, without a ValidateReport and a second wake-up.
+            When(Requested, context => context.Message.Problem is null && context.Message.Estimated is not null)
+                .StartsReport(this)
+                .TakesEstimate(this, message => message.Estimated!),
+            When(Requested, context => context.Message.Problem is null && context.Message.Rejected is not null)
+                .StartsReport(this)
+                .Then(context => SetFailure(context.Saga, context.Message.Rejected!.Reason, context.Message.Rejected.Errors))
+                .EndAsFailed(this),
+            // The provider could not answer now: validate again after the backoff, as after a deferred ValidateReport.
+            When(Requested, context => context.Message.Problem is null && context.Message.Deferred is not null)
+                .StartsReport(this)
+                .Then(context => context.Saga.StepAttempts = 1)
+                .Schedule(WakeUp, WakeUpMessage,
+                    context => CallDeferredBinderExtensions.Delay(context.Saga, context.Message.Deferred!, _submission.RetryDelay, _submission.MaxRetryDelay))
+                .TransitionTo(Validating),
+            // Accepted by an earlier version (no validation in the message): validate now.
+            When(Requested, context => context.Message.Problem is null
+                                       && context.Message is { Estimated: null, Rejected: null, Deferred: null })
+                .StartsReport(this)
                 .Then(NewStep)
                 .Send(ReportSagaQueues.ValidateAddress, ValidateCommand)
                 .TransitionTo(Validating));
 
         During(Validating,
-            When(Estimated, context => IsAnswer(context) && IsOverBudget(context.Saga, context.Message))
-                .Then(EndStep)
-                .Then(context => context.Saga.EstimatedCredits = context.Message.EstimatedCredits)
-                .Publish(Validation, RequesterHeader.Set)
-                .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
-                    [$"The provider estimated {context.Message.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
-                .EndAsFailed(this),
-            When(Estimated, context => IsAnswer(context) && !IsOverBudget(context.Saga, context.Message))
-                .Then(EndStep)
-                .Then(context =>
-                {
-                    context.Saga.EstimatedCredits = context.Message.EstimatedCredits;
-                    context.Saga.StepAttempts = 0;
-                    Touch(context.Saga);
-                    ReportSagaTelemetry.RecordCreditsEstimated(context.Message.EstimatedCredits);
-                })
-                .Publish(Validation, RequesterHeader.Set)
-                // Queued is the submission's step: its token goes into the gate entry, and the gate's worker submits
-                // under it when it grants the slot. Its place in line is when the request arrived, so validation order
-                // (answers return in any order) reorders nothing.
-                .Then(NewStep)
-                .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.CreatedAt))
-                .TransitionTo(Queued),
+            When(Estimated, IsAnswer)
+                .TakesEstimate(this, message => message),
             When(WakeUp.Received)
                 .Then(NewStep)
                 .Send(ReportSagaQueues.ValidateAddress, ValidateCommand),
@@ -435,14 +431,50 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         where T : class =>
         new() { RequestId = context.Saga.CorrelationId, StepToken = context.Saga.StepToken!.Value, Report = Body(context.Saga) };
 
-    private static ReportValidated Validation(BehaviorContext<ReportState, ReportEstimated> context) => new()
+    private static ReportValidated Validation(ReportState saga, ReportEstimated estimate) => new()
     {
-        RequestId = context.Saga.CorrelationId,
-        EstimatedCredits = context.Message.EstimatedCredits,
-        Warnings = context.Message.Warnings,
-        RequestedBy = context.Saga.RequestedBy,
-        Context = EchoedContext(context.Saga),
+        RequestId = saga.CorrelationId,
+        EstimatedCredits = estimate.EstimatedCredits,
+        Warnings = estimate.Warnings,
+        RequestedBy = saga.RequestedBy,
+        Context = EchoedContext(saga),
     };
+
+    /// <summary>The start of every report that can run: its request's fields, the started count, its deadline.</summary>
+    internal EventActivityBinder<ReportState, ReportRequestAccepted> StartsReport(EventActivityBinder<ReportState, ReportRequestAccepted> binder) =>
+        binder
+            .Then(context => Accept(context.Saga, context.Message))
+            .Then(_ => ReportSagaTelemetry.RecordReportStarted())
+            .Schedule(Deadline, context => new ReportDeadlineReached { RequestId = context.Saga.CorrelationId }, DeadlineDelay);
+
+    /// <summary>
+    /// Takes the provider's estimate (from the accepted request, or from a <see cref="ValidateReport"/>'s answer) and
+    /// publishes <see cref="ReportValidated"/>: over <c>maxCredits</c> the report ends <c>credit_budget_exceeded</c>;
+    /// otherwise it joins the submission gate's line. Queued is the submission's step: its token goes into the gate
+    /// entry, and the gate's worker submits under it when it grants the slot. Its place in line is when the request
+    /// arrived, so validation order (answers return in any order) reorders nothing.
+    /// </summary>
+    internal EventActivityBinder<ReportState, T> TakesEstimate<T>(EventActivityBinder<ReportState, T> binder, Func<T, ReportEstimated> estimate)
+        where T : class =>
+        binder
+            .Then(EndStep)
+            .Then(context => context.Saga.EstimatedCredits = estimate(context.Message).EstimatedCredits)
+            .Publish(context => Validation(context.Saga, estimate(context.Message)), RequesterHeader.Set)
+            .IfElse(context => IsOverBudget(context.Saga, estimate(context.Message)),
+                over => over
+                    .Then(context => SetFailure(context.Saga, ReportFailureReasons.CreditBudgetExceeded,
+                        [$"The provider estimated {context.Saga.EstimatedCredits} credits, above maxCredits {context.Saga.MaxCredits}."]))
+                    .EndAsFailed(this),
+                fits => fits
+                    .Then(context =>
+                    {
+                        context.Saga.StepAttempts = 0;
+                        Touch(context.Saga);
+                        ReportSagaTelemetry.RecordCreditsEstimated(context.Saga.EstimatedCredits!.Value);
+                    })
+                    .Then(NewStep)
+                    .ThenAsync(context => SubmissionGate.EnqueueAsync(context, context.Saga.CreatedAt))
+                    .TransitionTo(Queued));
 
     private static ReportWakeUp WakeUpMessage(BehaviorContext<ReportState> context) =>
         new() { RequestId = context.Saga.CorrelationId };
@@ -544,6 +576,15 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
 /// <summary>Steps shared by several of the state machine's activity chains, so each chain reads as one line.</summary>
 internal static class ReportStateMachineBinderExtensions
 {
+    /// <summary>Starts a report that can run (<see cref="ReportStateMachine.StartsReport"/>).</summary>
+    public static EventActivityBinder<ReportState, ReportRequestAccepted> StartsReport(
+        this EventActivityBinder<ReportState, ReportRequestAccepted> binder, ReportStateMachine machine) => machine.StartsReport(binder);
+
+    /// <summary>Takes the provider's estimate (<see cref="ReportStateMachine.TakesEstimate{T}"/>).</summary>
+    public static EventActivityBinder<ReportState, T> TakesEstimate<T>(
+        this EventActivityBinder<ReportState, T> binder, ReportStateMachine machine, Func<T, ReportEstimated> estimate)
+        where T : class => machine.TakesEstimate(binder, estimate);
+
     /// <summary>Ends the report as failed with the reason already set on the saga.</summary>
     public static EventActivityBinder<ReportState, T> EndAsFailed<T>(this EventActivityBinder<ReportState, T> binder, ReportStateMachine machine)
         where T : class => machine.EndAsFailed(binder);

@@ -48,7 +48,7 @@ public sealed class When_an_operator_uses_the_console_in_a_browser(Infrastructur
             await browser.UntilAsync("the timeline waiting at the provider", d =>
                 Fact(d, "state") == "Waiting" && d.FindElements(By.CssSelector("#timeline-entries li")).Count >= 4 ? "" : null);
             var timeline = browser.Driver.FindElement(By.Id("timeline-entries")).Text;
-            Assert.Contains("Initial → Validating", timeline, StringComparison.Ordinal);
+            Assert.Contains("Initial → Queued", timeline, StringComparison.Ordinal);
             Assert.Contains("submitted as report", timeline, StringComparison.Ordinal);
             var trace = browser.Driver.FindElement(By.Id("trace-link"));
             Assert.True(trace.Displayed, "The timeline shows no trace link.");

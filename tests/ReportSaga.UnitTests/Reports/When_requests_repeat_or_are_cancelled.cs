@@ -17,8 +17,10 @@ public sealed class When_requests_repeat_or_are_cancelled : ReportSagaTest
         await Harness.AdvanceAsync(TimeSpan.FromMinutes(1));
 
         Assert.Single(Harness.TerminalEvents(requestId));
-        Assert.Equal(1, Harness.Calls(SimulatorEndpoint.Validate));
+        Assert.Single(Harness.Published<ReportValidated>(requestId, m => m.RequestId));
         Assert.Equal(1, Harness.Calls(SimulatorEndpoint.RequestReport));
+        // Each copy is validated as it is accepted (free of charge, before the saga is asked); only the first counts.
+        Assert.Equal(3, Harness.Calls(SimulatorEndpoint.Validate));
     }
 
     [Fact]

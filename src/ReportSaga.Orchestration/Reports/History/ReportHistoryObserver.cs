@@ -70,7 +70,13 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
             FromState = before.State,
             ToState = after.State,
             ProviderStatus = saga.ProviderStatus,
-            Call = message is Commands.IStepMessage ? CallOf(before.State) : null,
+            Call = message switch
+            {
+                Commands.IStepMessage => CallOf(before.State),
+                // Validated as it was accepted.
+                ReportRequestAccepted { Estimated: not null } or ReportRequestAccepted { Rejected: not null } or ReportRequestAccepted { Deferred: not null } => "validate",
+                _ => null,
+            },
             Outcome = Cut(Describe(message, saga, after.State)),
         };
         context.GetServiceOrCreateInstance<IReportHistory>().Record(entry);
@@ -90,7 +96,18 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
         var what = message switch
         {
             ReportRequestAccepted { Problem: { } problem } => $"request refused: {problem}",
-            ReportRequestAccepted accepted => accepted.RequestedBy is null ? "request accepted" : $"request accepted from {accepted.RequestedBy}",
+            ReportRequestAccepted accepted => (accepted.RequestedBy is null ? "request accepted" : $"request accepted from {accepted.RequestedBy}")
+                + (((object?)accepted.Estimated ?? (object?)accepted.Rejected ?? accepted.Deferred) is { } validation ? "; " + Describe(validation) : ""),
+            _ => Describe(message),
+        };
+        return state == ReportStates.Failed && saga.FailureReason is { } reason && !what.Contains(reason, StringComparison.Ordinal)
+            ? $"{what}; failed: {reason}"
+            : what;
+    }
+
+    private static string Describe(object? message) =>
+        message switch
+        {
             ReportEstimated estimated => $"estimated {estimated.EstimatedCredits} credits",
             SubmissionSlotGranted => "submission slot granted; submit sent",
             ReportSubmissionAccepted submitted => $"submitted as report {submitted.ReportId}",
@@ -105,10 +122,6 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
             ReportWakeUp => "woke up",
             _ => "changed",
         };
-        return state == ReportStates.Failed && saga.FailureReason is { } reason && !what.Contains(reason, StringComparison.Ordinal)
-            ? $"{what}; failed: {reason}"
-            : what;
-    }
 
     private static string Errors(IReadOnlyList<string> errors) => errors.Count == 0 ? "" : ": " + string.Join("; ", errors);
 
