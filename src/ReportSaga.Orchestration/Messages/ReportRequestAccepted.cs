@@ -37,4 +37,7 @@ public sealed record ReportRequestAccepted
 
     /// <summary>The provider could not answer now (429, a fault): the saga validates again after a backoff.</summary>
     public ReportCallDeferred? Deferred { get; init; }
+
+    /// <summary>Whichever validation answer is set, or null (a method, so it is not serialised).</summary>
+    public Commands.IStepMessage? Validation() => (Commands.IStepMessage?)Estimated ?? (Commands.IStepMessage?)Rejected ?? Deferred;
 }

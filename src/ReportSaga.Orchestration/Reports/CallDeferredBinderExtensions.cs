@@ -19,14 +19,23 @@ internal static class CallDeferredBinderExtensions
         TimeSpan max,
         Func<EventActivityBinder<ReportState, ReportCallDeferred>, Func<BehaviorContext<ReportState, ReportCallDeferred>, TimeSpan>,
             EventActivityBinder<ReportState, ReportCallDeferred>> tryAgainAfter) =>
+        binder.TriesAgainLater(message => message, initial, max, tryAgainAfter);
+
+    /// <summary>The same for a deferral carried inside another message (<paramref name="deferral"/>: a validation deferred as the request was accepted).</summary>
+    public static EventActivityBinder<ReportState, T> TriesAgainLater<T>(
+        this EventActivityBinder<ReportState, T> binder,
+        Func<T, ReportCallDeferred> deferral,
+        TimeSpan initial,
+        TimeSpan max,
+        Func<EventActivityBinder<ReportState, T>, Func<BehaviorContext<ReportState, T>, TimeSpan>, EventActivityBinder<ReportState, T>> tryAgainAfter)
+        where T : class =>
         tryAgainAfter(
             binder
                 .Then(ReportStateMachine.EndStep)
                 .Then(context => context.Saga.StepAttempts++),
-            context => Delay(context.Saga, context.Message, initial, max));
+            context => Delay(context.Saga, deferral(context.Message), initial, max));
 
-    /// <summary>The wait before the next attempt: the backoff for the attempts counted, or the provider's <c>Retry-After</c> when longer.</summary>
-    public static TimeSpan Delay(ReportState saga, ReportCallDeferred message, TimeSpan initial, TimeSpan max)
+    private static TimeSpan Delay(ReportState saga, ReportCallDeferred message, TimeSpan initial, TimeSpan max)
     {
         var backoff = Backoff.Delay(saga.StepAttempts - 1, initial, max);
         return message.RetryAfter is { } asked && asked > backoff ? asked : backoff;

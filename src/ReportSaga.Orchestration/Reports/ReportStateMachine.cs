@@ -99,13 +99,10 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
             // The provider could not answer now: validate again after the backoff, as after a deferred ValidateReport.
             When(Requested, context => context.Message.Problem is null && context.Message.Deferred is not null)
                 .StartsReport(this)
-                .Then(context => context.Saga.StepAttempts = 1)
-                .Schedule(WakeUp, WakeUpMessage,
-                    context => CallDeferredBinderExtensions.Delay(context.Saga, context.Message.Deferred!, _submission.RetryDelay, _submission.MaxRetryDelay))
+                .TriesAgainLater(message => message.Deferred!, _submission.RetryDelay, _submission.MaxRetryDelay, WakesUpAfter)
                 .TransitionTo(Validating),
             // Accepted by an earlier version (no validation in the message): validate now.
-            When(Requested, context => context.Message.Problem is null
-                                       && context.Message is { Estimated: null, Rejected: null, Deferred: null })
+            When(Requested, context => context.Message.Problem is null && context.Message.Validation() is null)
                 .StartsReport(this)
                 .Then(NewStep)
                 .Send(ReportSagaQueues.ValidateAddress, ValidateCommand)
@@ -406,7 +403,8 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
     private static bool IsOverBudget(ReportState saga, ReportEstimated message) =>
         saga.MaxCredits is { } max && message.EstimatedCredits > max;
 
-    private static JsonElement Body(ReportState saga)
+    /// <summary>The report's Batch API request body, as stored with its saga.</summary>
+    internal static JsonElement Body(ReportState saga)
     {
         using var document = JsonDocument.Parse(saga.Report);
         return document.RootElement.Clone();
@@ -533,8 +531,9 @@ public sealed class ReportStateMachine : MassTransitStateMachine<ReportState>
         Backoff.Delay(attempt, _reports.RetryDelay, _reports.MaxRetryDelay);
 
     /// <summary>Tries a deferred call again at the report's own wake-up (validate, submit, retry).</summary>
-    private EventActivityBinder<ReportState, ReportCallDeferred> WakesUpAfter(
-        EventActivityBinder<ReportState, ReportCallDeferred> binder, Func<BehaviorContext<ReportState, ReportCallDeferred>, TimeSpan> delay) =>
+    private EventActivityBinder<ReportState, T> WakesUpAfter<T>(
+        EventActivityBinder<ReportState, T> binder, Func<BehaviorContext<ReportState, T>, TimeSpan> delay)
+        where T : class =>
         binder.Schedule(WakeUp, WakeUpMessage, context => delay(context));
 
     private static object Snapshot(ReportState saga) => new

@@ -23,9 +23,6 @@ public sealed class SagaSubmissionAuthority(ILoadSagaRepository<ReportState> sag
             ReportStates.Queued => await grants.IsGrantedAsync(requestId, cancellationToken),
             _ => false,
         };
-        if (!approved)
-            return null;
-        using var document = JsonDocument.Parse(saga.Report);
-        return document.RootElement.Clone();
+        return approved ? ReportStateMachine.Body(saga) : null;
     }
 }

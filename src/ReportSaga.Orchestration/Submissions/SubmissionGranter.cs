@@ -84,7 +84,7 @@ public sealed class SubmissionGranter(
         {
             logger.LogInformation("Report {RequestId} waits for credits: it needs an estimated {Estimated}, the account has {Available} left after the reports in flight",
                 held.RequestId, held.EstimatedCredits, held.AvailableCredits);
-            await SendAsync(held.TraceParent, held.RequestId, new SubmissionHeldForCredits
+            await SendAsync(ReportSagaQueues.SagaAddress, held.TraceParent, held.RequestId, new SubmissionHeldForCredits
             {
                 RequestId = held.RequestId, EstimatedCredits = held.EstimatedCredits, AvailableCredits = held.AvailableCredits,
             }, cancellationToken);
@@ -122,18 +122,18 @@ public sealed class SubmissionGranter(
         foreach (var grant in grants)
         {
             if (grant.SubmitStepToken is { } stepToken)
-                await SendAsync(grant.TraceParent, grant.RequestId, new SubmitReport { RequestId = grant.RequestId, StepToken = stepToken },
-                    cancellationToken, ReportSagaQueues.SubmitAddress);
+                await SendAsync(ReportSagaQueues.SubmitAddress, grant.TraceParent, grant.RequestId,
+                    new SubmitReport { RequestId = grant.RequestId, StepToken = stepToken }, cancellationToken);
             else
                 // A refusal, or an earlier version's entry: the saga reads from its entry whether it was granted or refused.
-                await SendAsync(grant.TraceParent, grant.RequestId, new SubmissionSlotGranted { RequestId = grant.RequestId }, cancellationToken);
+                await SendAsync(ReportSagaQueues.SagaAddress, grant.TraceParent, grant.RequestId, new SubmissionSlotGranted { RequestId = grant.RequestId }, cancellationToken);
         }
     }
 
-    private async Task SendAsync<T>(string? traceParent, Guid requestId, T message, CancellationToken cancellationToken, Uri? address = null)
+    private async Task SendAsync<T>(Uri address, string? traceParent, Guid requestId, T message, CancellationToken cancellationToken)
         where T : class
     {
-        var endpoint = await bus.GetSendEndpoint(address ?? ReportSagaQueues.SagaAddress).WaitAsync(SendLimit, cancellationToken);
+        var endpoint = await bus.GetSendEndpoint(address).WaitAsync(SendLimit, cancellationToken);
         // Under the report's own trace parent, so an operator still sees one trace per report.
         using var step = ReportSagaTelemetry.StartStepUnder(traceParent, "submission-gate grant", requestId);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -6,7 +6,6 @@ using MassTransit.InMemoryTransport;
 using MassTransit.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using ReportSaga.BatchApi;
 using ReportSaga.Contracts;
@@ -82,7 +81,7 @@ public sealed class ReportSagaHarness : IAsyncDisposable
 
         var collection = new ServiceCollection();
         collection.AddSingleton<IConfiguration>(configuration);
-        collection.AddLogging(b => { if (Environment.GetEnvironmentVariable("HARNESS_LOG") is not null) b.AddConsole().SetMinimumLevel(LogLevel.Debug).AddFilter("MassTransit", LogLevel.Warning).AddFilter("System", LogLevel.Warning).AddFilter("Microsoft", LogLevel.Warning); });
+        collection.AddLogging();
         collection.AddSingleton<TimeProvider>(time);
         collection.AddBatchApiClient(configuration);
         collection.AddReportSagaOptions(configuration);

@@ -74,7 +74,7 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
             {
                 Commands.IStepMessage => CallOf(before.State),
                 // Validated as it was accepted.
-                ReportRequestAccepted { Estimated: not null } or ReportRequestAccepted { Rejected: not null } or ReportRequestAccepted { Deferred: not null } => "validate",
+                ReportRequestAccepted accepted when accepted.Validation() is not null => "validate",
                 _ => null,
             },
             Outcome = Cut(Describe(message, saga, after.State)),
@@ -97,7 +97,7 @@ internal sealed class ReportHistoryObserver(TimeProvider time) : IEventObserver<
         {
             ReportRequestAccepted { Problem: { } problem } => $"request refused: {problem}",
             ReportRequestAccepted accepted => (accepted.RequestedBy is null ? "request accepted" : $"request accepted from {accepted.RequestedBy}")
-                + (((object?)accepted.Estimated ?? (object?)accepted.Rejected ?? accepted.Deferred) is { } validation ? "; " + Describe(validation) : ""),
+                + (accepted.Validation() is { } validation ? "; " + Describe(validation) : ""),
             _ => Describe(message),
         };
         return state == ReportStates.Failed && saga.FailureReason is { } reason && !what.Contains(reason, StringComparison.Ordinal)
